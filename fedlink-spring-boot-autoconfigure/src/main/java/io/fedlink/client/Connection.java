@@ -1,0 +1,168 @@
+package io.fedlink.client;
+
+import io.fedlink.FedlinkException;
+import io.fedlink.proto.ClientMessage;
+import io.fedlink.proto.FlowerServiceGrpc;
+import io.fedlink.proto.ServerMessage;
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.Status;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.ClientResponseObserver;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One open {@code Join} stream to a coordinator: {@link #consume()} the next instruction, {@link #dispatch}
+ * the reply. Close it with try-with-resources. {@code consume} is meant for one thread; {@code dispatch} may
+ * be called from any thread. A stream that ends or fails surfaces as {@link ConnectionClosedException} from
+ * both, never as a hang.
+ */
+public final class Connection implements AutoCloseable {
+
+    /** Queue marker for the end of the server's stream. */
+    private record End(Status status, Throwable cause) {
+    }
+
+    private final String target;
+    private final BlockingQueue<Object> inbound = new LinkedBlockingQueue<>();
+    private final ClientCallStreamObserver<ClientMessage> outbound;
+    private final Object writeLock = new Object();
+    private volatile End end;
+    private boolean halfClosed;
+
+    Connection(Channel channel, CallOptions callOptions, String target) {
+        this.target = target;
+        Receiver receiver = new Receiver();
+        ClientCalls.asyncBidiStreamingCall(channel.newCall(FlowerServiceGrpc.getJoinMethod(), callOptions), receiver);
+        this.outbound = receiver.requests;
+    }
+
+    /**
+     * Blocks until the coordinator sends the next instruction.
+     *
+     * @throws ConnectionClosedException if the stream has ended (or ends while waiting)
+     */
+    public ServerMessage consume() {
+        try {
+            return unwrap(inbound.take());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new FedlinkException("Interrupted while waiting for an instruction from " + target, e);
+        }
+    }
+
+    /**
+     * Waits at most {@code timeout} for the next instruction.
+     *
+     * @return the instruction, or empty if none arrived in time
+     * @throws ConnectionClosedException if the stream has ended
+     * @throws InterruptedException      if the waiting thread is interrupted
+     */
+    public Optional<ServerMessage> consume(Duration timeout) throws InterruptedException {
+        Object next = inbound.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        return next == null ? Optional.empty() : Optional.of(unwrap(next));
+    }
+
+    /**
+     * Sends one message to the coordinator (a reply, or the seed's empty hand-shake). Never blocks on the network.
+     *
+     * @throws ConnectionClosedException if the stream has ended or was closed
+     */
+    public void dispatch(ClientMessage message) {
+        synchronized (writeLock) {
+            End ended = end;
+            if (ended != null) {
+                throw closed(ended);
+            }
+            if (halfClosed) {
+                throw new ConnectionClosedException("Connection to " + target + " was closed by this client", null, null);
+            }
+            outbound.onNext(message);
+        }
+    }
+
+    /** Whether the coordinator's side of the stream is still open. */
+    public boolean isOpen() {
+        return end == null;
+    }
+
+    /** Ends this side of the stream; the coordinator unregisters the client. Idempotent; never blocks. */
+    @Override
+    public void close() {
+        synchronized (writeLock) {
+            if (halfClosed) {
+                return;
+            }
+            halfClosed = true;
+            if (end == null) {
+                outbound.onCompleted();
+            }
+        }
+    }
+
+    /** Cancels the stream at once (no graceful half-close). */
+    public void abort(String why) {
+        synchronized (writeLock) {
+            halfClosed = true;
+            outbound.cancel(why, null);
+        }
+    }
+
+    private ServerMessage unwrap(Object next) {
+        if (next instanceof End ended) {
+            inbound.add(ended); // every later consume() sees the end too
+            throw closed(ended);
+        }
+        return (ServerMessage) next;
+    }
+
+    private ConnectionClosedException closed(End ended) {
+        Status status = ended.status();
+        String message;
+        if (status.isOk()) {
+            message = "Coordinator " + target + " closed the stream";
+        } else if (status.getCode() == Status.Code.RESOURCE_EXHAUSTED) {
+            message = "Stream to " + target + " failed: " + status.getCode() + ": " + status.getDescription()
+                    + ". If a message was too large, raise fedlink.server.max-message-size on the coordinator"
+                    + " (for what this client sends) or fedlink.client.max-message-size here (for what it receives)";
+        } else {
+            message = "Stream to " + target + " failed: " + status.getCode()
+                    + (status.getDescription() == null ? "" : ": " + status.getDescription());
+        }
+        return new ConnectionClosedException(message, status, ended.cause());
+    }
+
+    private final class Receiver implements ClientResponseObserver<ClientMessage, ServerMessage> {
+        private ClientCallStreamObserver<ClientMessage> requests;
+
+        @Override
+        public void beforeStart(ClientCallStreamObserver<ClientMessage> requestStream) {
+            this.requests = requestStream;
+        }
+
+        @Override
+        public void onNext(ServerMessage message) {
+            inbound.add(message);
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            finish(new End(Status.fromThrowable(error), error));
+        }
+
+        @Override
+        public void onCompleted() {
+            finish(new End(Status.OK, null));
+        }
+
+        private void finish(End ended) {
+            end = ended;
+            inbound.add(ended);
+        }
+    }
+}

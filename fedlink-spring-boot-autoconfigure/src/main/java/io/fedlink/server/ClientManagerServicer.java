@@ -1,0 +1,109 @@
+package io.fedlink.server;
+
+import io.fedlink.proto.ClientMessage;
+import io.fedlink.proto.FlowerServiceGrpc;
+import io.fedlink.proto.ServerMessage;
+import io.grpc.BindableService;
+import io.grpc.Context;
+import io.grpc.Contexts;
+import io.grpc.Grpc;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.net.SocketAddress;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.ScheduledExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code flwr.proto.FlowerService/Join} service. Each call becomes one client: a {@link StreamBridge} and
+ * a {@link ClientProxy} from the {@link ClientProxyFactory}, registered with the {@link ClientManager} as the
+ * stream opens and unregistered when it ends for any reason. gRPC threads only hand messages over; they never
+ * wait for round logic.
+ */
+public class ClientManagerServicer implements FlowerServiceGrpc.AsyncService, BindableService {
+
+    private static final Logger log = LoggerFactory.getLogger(ClientManagerServicer.class);
+
+    private final ClientManager clientManager;
+    private final ClientProxyFactory proxyFactory;
+    private final StreamSettings settings;
+    private final ScheduledExecutorService timer;
+
+    /**
+     * @param timer runs reply timeouts; its tasks are short and never block
+     */
+    public ClientManagerServicer(ClientManager clientManager, ClientProxyFactory proxyFactory, StreamSettings settings,
+                                 ScheduledExecutorService timer) {
+        this.clientManager = Objects.requireNonNull(clientManager, "clientManager");
+        this.proxyFactory = Objects.requireNonNull(proxyFactory, "proxyFactory");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.timer = Objects.requireNonNull(timer, "timer");
+    }
+
+    @Override
+    public ServerServiceDefinition bindService() {
+        return ServerInterceptors.intercept(FlowerServiceGrpc.bindService(this), new PeerAddressInterceptor());
+    }
+
+    @Override
+    public StreamObserver<ClientMessage> join(StreamObserver<ServerMessage> responseObserver) {
+        ServerCallStreamObserver<ServerMessage> responses = (ServerCallStreamObserver<ServerMessage>) responseObserver;
+        String peer = Objects.requireNonNullElse(ClientCallContext.PEER.get(), "unknown");
+        StreamBridge bridge = new StreamBridge(UUID.randomUUID().toString(), peer, ClientCallContext.IDENTITY.get(),
+                responses, timer, settings);
+        ClientProxy proxy = proxyFactory.create(bridge);
+        bridge.onClose(reason -> clientManager.unregister(proxy, reason));
+        responses.setOnCancelHandler(bridge::onCancelled);
+        if (!clientManager.register(proxy)) {
+            String why = "Coordinator refused client " + bridge.id() + " (" + peer + "): " + clientManager.numAvailable()
+                    + " clients are connected, the most it accepts (fedlink.server.max-clients)";
+            log.warn(why);
+            bridge.reject(Status.RESOURCE_EXHAUSTED.withDescription(why));
+        } else {
+            log.info("Client {} connected from {}{}", bridge.id(), peer,
+                    bridge.identity().map(identity -> " as " + identity).orElse(""));
+        }
+        return new StreamObserver<>() {
+            @Override
+            public void onNext(ClientMessage message) {
+                bridge.onClientMessage(message);
+            }
+
+            @Override
+            public void onError(Throwable error) {
+                bridge.onTransportError(error);
+            }
+
+            @Override
+            public void onCompleted() {
+                bridge.onClientCompleted();
+            }
+        };
+    }
+
+    /** Closes every client stream, for example before the application shuts down. */
+    public void closeAll(String why) {
+        for (ClientProxy client : clientManager.all()) {
+            client.stream().close(why);
+        }
+    }
+
+    private static final class PeerAddressInterceptor implements ServerInterceptor {
+        @Override
+        public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+                                                           ServerCallHandler<Q, R> next) {
+            SocketAddress address = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
+            Context context = Context.current().withValue(ClientCallContext.PEER, String.valueOf(address));
+            return Contexts.interceptCall(context, call, headers, next);
+        }
+    }
+}
