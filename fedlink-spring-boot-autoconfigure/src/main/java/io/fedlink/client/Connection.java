@@ -1,20 +1,26 @@
 package io.fedlink.client;
 
 import io.fedlink.FedlinkException;
+import io.fedlink.MessageSizeHeader;
+import io.fedlink.MessageTooLargeException;
 import io.fedlink.proto.ClientMessage;
 import io.fedlink.proto.FlowerServiceGrpc;
 import io.fedlink.proto.ServerMessage;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
+import io.grpc.ClientInterceptors;
+import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.ClientResponseObserver;
+import io.grpc.stub.MetadataUtils;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One open {@code Join} stream to a coordinator: {@link #consume()} the next instruction, {@link #dispatch}
@@ -29,6 +35,7 @@ public final class Connection implements AutoCloseable {
     }
 
     private final String target;
+    private final AtomicReference<Metadata> responseHeaders = new AtomicReference<>();
     private final BlockingQueue<Object> inbound = new LinkedBlockingQueue<>();
     private final ClientCallStreamObserver<ClientMessage> outbound;
     private final Object writeLock = new Object();
@@ -38,7 +45,9 @@ public final class Connection implements AutoCloseable {
     Connection(Channel channel, CallOptions callOptions, String target) {
         this.target = target;
         Receiver receiver = new Receiver();
-        ClientCalls.asyncBidiStreamingCall(channel.newCall(FlowerServiceGrpc.getJoinMethod(), callOptions), receiver);
+        Channel capturing = ClientInterceptors.intercept(channel,
+                MetadataUtils.newCaptureMetadataInterceptor(responseHeaders, new AtomicReference<>()));
+        ClientCalls.asyncBidiStreamingCall(capturing.newCall(FlowerServiceGrpc.getJoinMethod(), callOptions), receiver);
         this.outbound = receiver.requests;
     }
 
@@ -72,8 +81,16 @@ public final class Connection implements AutoCloseable {
      * Sends one message to the coordinator (a reply, or the seed's empty hand-shake). Never blocks on the network.
      *
      * @throws ConnectionClosedException if the stream has ended or was closed
+     * @throws MessageTooLargeException  if a fedlink coordinator announced a smaller limit; nothing was sent and the
+     *                                   stream stays open
      */
     public void dispatch(ClientMessage message) {
+        Integer limit = MessageSizeHeader.read(responseHeaders.get());
+        if (limit != null && message.getSerializedSize() > limit) {
+            throw new MessageTooLargeException("Did not send a message of " + message.getSerializedSize() + " bytes to "
+                    + target + ": the coordinator accepts at most " + limit
+                    + " bytes; raise fedlink.server.max-message-size on the coordinator", message.getSerializedSize(), limit);
+        }
         synchronized (writeLock) {
             End ended = end;
             if (ended != null) {

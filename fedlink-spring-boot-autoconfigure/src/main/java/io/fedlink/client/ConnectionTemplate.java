@@ -1,7 +1,10 @@
 package io.fedlink.client;
 
+import io.fedlink.MessageSizeHeader;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
+import io.grpc.ClientInterceptors;
+import io.grpc.stub.MetadataUtils;
 import java.util.Objects;
 
 /**
@@ -30,7 +33,8 @@ public class ConnectionTemplate implements ConnectionOperations {
      * @param target         the coordinator's address, for error messages
      */
     public ConnectionTemplate(Channel channel, int maxMessageSize, String target) {
-        this.channel = Objects.requireNonNull(channel, "channel");
+        this.channel = ClientInterceptors.intercept(Objects.requireNonNull(channel, "channel"),
+                MetadataUtils.newAttachHeadersInterceptor(MessageSizeHeader.of(maxMessageSize)));
         this.callOptions = CallOptions.DEFAULT.withMaxInboundMessageSize(maxMessageSize)
                 .withMaxOutboundMessageSize(Integer.MAX_VALUE);
         this.target = Objects.requireNonNull(target, "target");

@@ -14,6 +14,9 @@ public final class ClientCallContext {
     /** The caller's remote address, set by fedlink. */
     public static final Context.Key<String> PEER = Context.key("fedlink-client-peer");
 
+    /** The largest message the client accepts, as its fedlink-max-message-size header announced; null if absent. */
+    public static final Context.Key<Integer> CLIENT_MAX_MESSAGE_SIZE = Context.key("fedlink-client-max-message-size");
+
     private ClientCallContext() {
     }
 }

@@ -1,11 +1,13 @@
 package io.fedlink.server;
 
+import io.fedlink.MessageSizeHeader;
 import io.fedlink.proto.ClientMessage;
 import io.fedlink.proto.FlowerServiceGrpc;
 import io.fedlink.proto.ServerMessage;
 import io.grpc.BindableService;
 import io.grpc.Context;
 import io.grpc.Contexts;
+import io.grpc.ForwardingServerCall;
 import io.grpc.Grpc;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
@@ -19,6 +21,7 @@ import io.grpc.stub.StreamObserver;
 import java.net.SocketAddress;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * stream opens and unregistered when it ends for any reason. gRPC threads only hand messages over; they never
  * wait for round logic.
  */
-public class ClientManagerServicer implements FlowerServiceGrpc.AsyncService, BindableService {
+public class ClientManagerServicer implements FlowerServiceGrpc.AsyncService, BindableService, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ClientManagerServicer.class);
 
@@ -37,12 +40,24 @@ public class ClientManagerServicer implements FlowerServiceGrpc.AsyncService, Bi
     private final ClientProxyFactory proxyFactory;
     private final StreamSettings settings;
     private final ScheduledExecutorService timer;
+    private final boolean ownsTimer;
+
+    /** A servicer with its own reply-timeout thread, stopped by {@link #close()}. */
+    public ClientManagerServicer(ClientManager clientManager, ClientProxyFactory proxyFactory, StreamSettings settings) {
+        this(clientManager, proxyFactory, settings, newTimer(), true);
+    }
 
     /**
      * @param timer runs reply timeouts; its tasks are short and never block
      */
     public ClientManagerServicer(ClientManager clientManager, ClientProxyFactory proxyFactory, StreamSettings settings,
                                  ScheduledExecutorService timer) {
+        this(clientManager, proxyFactory, settings, timer, false);
+    }
+
+    private ClientManagerServicer(ClientManager clientManager, ClientProxyFactory proxyFactory, StreamSettings settings,
+                                  ScheduledExecutorService timer, boolean ownsTimer) {
+        this.ownsTimer = ownsTimer;
         this.clientManager = Objects.requireNonNull(clientManager, "clientManager");
         this.proxyFactory = Objects.requireNonNull(proxyFactory, "proxyFactory");
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -51,7 +66,7 @@ public class ClientManagerServicer implements FlowerServiceGrpc.AsyncService, Bi
 
     @Override
     public ServerServiceDefinition bindService() {
-        return ServerInterceptors.intercept(FlowerServiceGrpc.bindService(this), new PeerAddressInterceptor());
+        return ServerInterceptors.intercept(FlowerServiceGrpc.bindService(this), new CallContextInterceptor(settings.maxMessageSize()));
     }
 
     @Override
@@ -59,7 +74,7 @@ public class ClientManagerServicer implements FlowerServiceGrpc.AsyncService, Bi
         ServerCallStreamObserver<ServerMessage> responses = (ServerCallStreamObserver<ServerMessage>) responseObserver;
         String peer = Objects.requireNonNullElse(ClientCallContext.PEER.get(), "unknown");
         StreamBridge bridge = new StreamBridge(UUID.randomUUID().toString(), peer, ClientCallContext.IDENTITY.get(),
-                responses, timer, settings);
+                ClientCallContext.CLIENT_MAX_MESSAGE_SIZE.get(), responses, timer, settings);
         ClientProxy proxy = proxyFactory.create(bridge);
         bridge.onClose(reason -> clientManager.unregister(proxy, reason));
         responses.setOnCancelHandler(bridge::onCancelled);
@@ -97,13 +112,58 @@ public class ClientManagerServicer implements FlowerServiceGrpc.AsyncService, Bi
         }
     }
 
-    private static final class PeerAddressInterceptor implements ServerInterceptor {
+    /** Closes every client stream and stops the reply-timeout thread if this servicer made it. */
+    @Override
+    public void close() {
+        closeAll("coordinator shutting down");
+        if (ownsTimer) {
+            timer.shutdownNow();
+        }
+    }
+
+    private static ScheduledExecutorService newTimer() {
+        return Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "fedlink-reply-timer");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /**
+     * Puts the peer address and the client's announced message limit in the call's context, and sends the response
+     * headers (announcing the coordinator's own limit) as soon as the stream opens.
+     */
+    private static final class CallContextInterceptor implements ServerInterceptor {
+        private final int maxMessageSize;
+
+        CallContextInterceptor(int maxMessageSize) {
+            this.maxMessageSize = maxMessageSize;
+        }
+
         @Override
         public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
                                                            ServerCallHandler<Q, R> next) {
             SocketAddress address = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
-            Context context = Context.current().withValue(ClientCallContext.PEER, String.valueOf(address));
-            return Contexts.interceptCall(context, call, headers, next);
+            Context context = Context.current()
+                    .withValue(ClientCallContext.PEER, String.valueOf(address))
+                    .withValue(ClientCallContext.CLIENT_MAX_MESSAGE_SIZE, MessageSizeHeader.read(headers));
+            ServerCall<Q, R> announcing = new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
+                private boolean headersSent;
+
+                @Override
+                public synchronized void sendHeaders(Metadata responseHeaders) {
+                    if (headersSent) {
+                        return;
+                    }
+                    headersSent = true;
+                    if (maxMessageSize > 0) {
+                        responseHeaders.merge(MessageSizeHeader.of(maxMessageSize));
+                    }
+                    super.sendHeaders(responseHeaders);
+                }
+            };
+            announcing.sendHeaders(new Metadata());
+            return Contexts.interceptCall(context, announcing, headers, next);
         }
     }
 }

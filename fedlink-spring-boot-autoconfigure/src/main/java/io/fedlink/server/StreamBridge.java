@@ -1,5 +1,6 @@
 package io.fedlink.server;
 
+import io.fedlink.MessageTooLargeException;
 import io.fedlink.proto.ClientMessage;
 import io.fedlink.proto.Reason;
 import io.fedlink.proto.ServerMessage;
@@ -36,6 +37,7 @@ final class StreamBridge implements ClientStream {
     private final String id;
     private final String peer;
     private final String identity;
+    private final Integer clientMaxMessageSize;
     private final Instant connectedAt = Instant.now();
     private final StreamObserver<ServerMessage> responses;
     private final ScheduledExecutorService timer;
@@ -49,9 +51,10 @@ final class StreamBridge implements ClientStream {
     private boolean receivedAny;
     private DisconnectReason disconnectReason;
 
-    StreamBridge(String id, String peer, String identity, StreamObserver<ServerMessage> responses,
-                 ScheduledExecutorService timer, StreamSettings settings) {
+    StreamBridge(String id, String peer, String identity, Integer clientMaxMessageSize,
+                 StreamObserver<ServerMessage> responses, ScheduledExecutorService timer, StreamSettings settings) {
         this.id = id;
+        this.clientMaxMessageSize = clientMaxMessageSize;
         this.peer = peer;
         this.identity = identity;
         this.responses = responses;
@@ -128,6 +131,13 @@ final class StreamBridge implements ClientStream {
         if (timeout.isNegative() || timeout.isZero()) {
             return CompletableFuture.failedFuture(new IllegalArgumentException(
                     "Reply timeout for " + Instructions.name(kind) + " to client " + id + " must be positive, was " + timeout));
+        }
+        if (clientMaxMessageSize != null && instruction.getSerializedSize() > clientMaxMessageSize) {
+            return CompletableFuture.failedFuture(new MessageTooLargeException("Did not send " + Instructions.name(kind)
+                    + " of " + instruction.getSerializedSize() + " bytes to client " + id + " (" + peer
+                    + "): the client accepts at most " + clientMaxMessageSize
+                    + " bytes; raise fedlink.client.max-message-size on the client", instruction.getSerializedSize(),
+                    clientMaxMessageSize));
         }
         CompletableFuture<ClientMessage> reply = new CompletableFuture<>();
         synchronized (lock) {

@@ -8,14 +8,24 @@ import java.util.Objects;
  *
  * @param replyTimeout  how long an instruction waits for its reply unless the call names its own bound
  * @param timeoutPolicy whether a client that missed its reply deadline is dropped or kept
+ * @param maxMessageSize the coordinator's inbound message limit in bytes (enforced by the transport), announced to
+ *                       fedlink clients so they refuse an oversized reply before sending it; 0 announces nothing
  */
-public record StreamSettings(Duration replyTimeout, TimeoutPolicy timeoutPolicy) {
+public record StreamSettings(Duration replyTimeout, TimeoutPolicy timeoutPolicy, int maxMessageSize) {
+
+    /** Settings that announce no message limit to clients. */
+    public StreamSettings(Duration replyTimeout, TimeoutPolicy timeoutPolicy) {
+        this(replyTimeout, timeoutPolicy, 0);
+    }
 
     public StreamSettings {
         Objects.requireNonNull(replyTimeout, "replyTimeout");
         Objects.requireNonNull(timeoutPolicy, "timeoutPolicy");
         if (replyTimeout.isNegative() || replyTimeout.isZero()) {
             throw new IllegalArgumentException("replyTimeout must be positive, was " + replyTimeout);
+        }
+        if (maxMessageSize < 0) {
+            throw new IllegalArgumentException("maxMessageSize must be zero (not announced) or positive, was " + maxMessageSize);
         }
     }
 }

@@ -1,0 +1,37 @@
+package io.fedlink.autoconfigure;
+
+import io.fedlink.client.ConnectionOperations;
+import io.fedlink.client.ConnectionTemplate;
+import io.fedlink.proto.FlowerServiceGrpc;
+import net.devh.boot.grpc.client.autoconfigure.GrpcClientAutoConfiguration;
+import net.devh.boot.grpc.client.channelfactory.GrpcChannelFactory;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
+
+/**
+ * The client: a {@link ConnectionTemplate} over the gRPC starter's channel named {@value #CHANNEL}, when the
+ * application configures that channel's address ({@code grpc.client.fedlink.address}).
+ */
+@AutoConfiguration(after = GrpcClientAutoConfiguration.class)
+@ConditionalOnClass({GrpcChannelFactory.class, FlowerServiceGrpc.class})
+@ConditionalOnProperty(prefix = "grpc.client." + FedlinkClientAutoConfiguration.CHANNEL, name = "address")
+@EnableConfigurationProperties(FedlinkClientProperties.class)
+public class FedlinkClientAutoConfiguration {
+
+    /** Name of the gRPC starter channel fedlink connects through: its settings are {@code grpc.client.fedlink.*}. */
+    public static final String CHANNEL = "fedlink";
+
+    @Bean
+    @ConditionalOnMissingBean(ConnectionOperations.class)
+    public ConnectionTemplate connectionTemplate(GrpcChannelFactory channelFactory, FedlinkClientProperties properties,
+                                                 Environment environment) {
+        properties.validate();
+        return new ConnectionTemplate(channelFactory.createChannel(CHANNEL), (int) properties.getMaxMessageSize().toBytes(),
+                environment.getProperty(FedlinkServerMode.CLIENT_ADDRESS_KEY));
+    }
+}

@@ -1,0 +1,82 @@
+package io.fedlink.autoconfigure;
+
+import io.fedlink.proto.FlowerServiceGrpc;
+import io.fedlink.server.ClientManager;
+import io.fedlink.server.ClientManagerServicer;
+import io.fedlink.server.ClientProxyFactory;
+import io.fedlink.server.DefaultClientManager;
+import io.fedlink.server.DefaultClientProxy;
+import io.fedlink.server.StreamSettings;
+import io.grpc.ServerBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import java.util.concurrent.TimeUnit;
+import net.devh.boot.grpc.server.serverfactory.GrpcServerConfigurer;
+import net.devh.boot.grpc.server.service.GrpcService;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.event.ContextClosedEvent;
+
+/**
+ * The coordinator: a {@link ClientManager}, a {@link ClientProxyFactory} and the {@code Join} service, from
+ * {@code fedlink.server.*}. Every bean backs off to one the application declares.
+ */
+@AutoConfiguration
+@ConditionalOnClass({GrpcService.class, FlowerServiceGrpc.class})
+@Conditional(OnFedlinkServerCondition.class)
+@EnableConfigurationProperties(FedlinkServerProperties.class)
+public class FedlinkServerAutoConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean(ClientManager.class)
+    public DefaultClientManager fedlinkClientManager(FedlinkServerProperties properties) {
+        properties.validate();
+        return new DefaultClientManager(properties.getQuorum().getTimeout(), properties.getMaxClients());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean(ClientProxyFactory.class)
+    public ClientProxyFactory fedlinkClientProxyFactory() {
+        return DefaultClientProxy::new;
+    }
+
+    @GrpcService
+    @Bean
+    @ConditionalOnMissingBean(ClientManagerServicer.class)
+    public ClientManagerServicer clientManagerServicer(ClientManager clientManager, ClientProxyFactory proxyFactory,
+                                                       FedlinkServerProperties properties) {
+        properties.validate();
+        return new ClientManagerServicer(clientManager, proxyFactory,
+                new StreamSettings(properties.getReplyTimeout(), properties.getTimeoutPolicy(),
+                        (int) properties.getMaxMessageSize().toBytes()));
+    }
+
+    /** Message size and keepalive; applied after the gRPC starter's own settings, so these win. */
+    @Bean
+    public GrpcServerConfigurer fedlinkServerConfigurer(FedlinkServerProperties properties) {
+        properties.validate();
+        return builder -> configure(builder, properties);
+    }
+
+    /** Closes client streams before the gRPC server's shutdown, which would otherwise wait out its grace period. */
+    @Bean
+    public ApplicationListener<ContextClosedEvent> fedlinkStreamCloser(ClientManagerServicer servicer) {
+        return event -> servicer.closeAll("coordinator shutting down");
+    }
+
+    static void configure(ServerBuilder<?> builder, FedlinkServerProperties properties) {
+        builder.maxInboundMessageSize((int) properties.getMaxMessageSize().toBytes());
+        if (builder instanceof InProcessServerBuilder) {
+            return; // the in-process transport has no keepalive
+        }
+        FedlinkServerProperties.Keepalive keepalive = properties.getKeepalive();
+        builder.keepAliveTime(keepalive.getTime().toNanos(), TimeUnit.NANOSECONDS)
+                .keepAliveTimeout(keepalive.getTimeout().toNanos(), TimeUnit.NANOSECONDS)
+                .permitKeepAliveTime(keepalive.getPermitTime().toNanos(), TimeUnit.NANOSECONDS)
+                .permitKeepAliveWithoutCalls(keepalive.isPermitWithoutCalls());
+    }
+}

@@ -1,0 +1,174 @@
+package io.fedlink.autoconfigure;
+
+import io.fedlink.server.TimeoutPolicy;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Coordinator settings under {@code fedlink.server}. The port and TLS come from the gRPC starter's own
+ * {@code grpc.server.*} keys.
+ */
+@ConfigurationProperties("fedlink.server")
+public class FedlinkServerProperties {
+
+    /**
+     * Whether this application runs the coordinator's Join service. When unset, it does unless the application
+     * configures a client channel (grpc.client.fedlink.address), so a client-only app opens no server port.
+     */
+    private Boolean enabled;
+
+    /** Quorum: how many clients a round waits for, and for how long. */
+    private final Quorum quorum = new Quorum();
+
+    /** How long an instruction waits for its reply before it fails with a timeout. */
+    private Duration replyTimeout = Duration.ofMinutes(10);
+
+    /** What happens to a client that missed its reply deadline: DROP closes its stream (as Flower does), KEEP keeps it. */
+    private TimeoutPolicy timeoutPolicy = TimeoutPolicy.DROP;
+
+    /** Largest message accepted from a client; Flower's default is 512MB, far above gRPC's own 4MB. */
+    private DataSize maxMessageSize = DataSize.ofMegabytes(512);
+
+    /** Most clients connected at once; further streams are refused with RESOURCE_EXHAUSTED. */
+    private int maxClients = 100_000;
+
+    /** HTTP/2 keepalive: how idle clients are probed and which client pings are permitted. */
+    private final Keepalive keepalive = new Keepalive();
+
+    public Boolean getEnabled() {
+        return enabled;
+    }
+
+    public void setEnabled(Boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    public Quorum getQuorum() {
+        return quorum;
+    }
+
+    public Duration getReplyTimeout() {
+        return replyTimeout;
+    }
+
+    public void setReplyTimeout(Duration replyTimeout) {
+        this.replyTimeout = replyTimeout;
+    }
+
+    public TimeoutPolicy getTimeoutPolicy() {
+        return timeoutPolicy;
+    }
+
+    public void setTimeoutPolicy(TimeoutPolicy timeoutPolicy) {
+        this.timeoutPolicy = timeoutPolicy;
+    }
+
+    public DataSize getMaxMessageSize() {
+        return maxMessageSize;
+    }
+
+    public void setMaxMessageSize(DataSize maxMessageSize) {
+        this.maxMessageSize = maxMessageSize;
+    }
+
+    public int getMaxClients() {
+        return maxClients;
+    }
+
+    public void setMaxClients(int maxClients) {
+        this.maxClients = maxClients;
+    }
+
+    public Keepalive getKeepalive() {
+        return keepalive;
+    }
+
+    /** Fails start-up, naming the key, if a value cannot work. */
+    void validate() {
+        Validation.atLeast("fedlink.server.quorum.min-clients", quorum.minClients, 1);
+        Validation.positive("fedlink.server.quorum.timeout", quorum.timeout);
+        Validation.positive("fedlink.server.reply-timeout", replyTimeout);
+        Validation.messageSize("fedlink.server.max-message-size", maxMessageSize);
+        Validation.atLeast("fedlink.server.max-clients", maxClients, 1);
+        Validation.positive("fedlink.server.keepalive.time", keepalive.time);
+        Validation.positive("fedlink.server.keepalive.timeout", keepalive.timeout);
+        if (keepalive.permitTime == null || keepalive.permitTime.isNegative()) {
+            throw new InvalidConfigurationPropertyValueException("fedlink.server.keepalive.permit-time",
+                    keepalive.permitTime, "must be zero or positive");
+        }
+    }
+
+    public static class Quorum {
+
+        /** How many connected clients a round needs before it starts. */
+        private int minClients = 2;
+
+        /** How long a quorum wait may block before it fails. */
+        private Duration timeout = Duration.ofMinutes(10);
+
+        public int getMinClients() {
+            return minClients;
+        }
+
+        public void setMinClients(int minClients) {
+            this.minClients = minClients;
+        }
+
+        public Duration getTimeout() {
+            return timeout;
+        }
+
+        public void setTimeout(Duration timeout) {
+            this.timeout = timeout;
+        }
+    }
+
+    public static class Keepalive {
+
+        /** How long a connection may be idle before the coordinator pings the client. */
+        private Duration time = Duration.ofSeconds(60);
+
+        /** How long the coordinator waits for a ping's answer before it closes the connection as dead. */
+        private Duration timeout = Duration.ofSeconds(20);
+
+        /** Shortest interval between client pings the coordinator tolerates (more often: GOAWAY too_many_pings). */
+        private Duration permitTime = Duration.ofSeconds(10);
+
+        /** Whether clients may ping while they have no call in progress. */
+        private boolean permitWithoutCalls = true;
+
+        public Duration getTime() {
+            return time;
+        }
+
+        public void setTime(Duration time) {
+            this.time = time;
+        }
+
+        public Duration getTimeout() {
+            return timeout;
+        }
+
+        public void setTimeout(Duration timeout) {
+            this.timeout = timeout;
+        }
+
+        public Duration getPermitTime() {
+            return permitTime;
+        }
+
+        public void setPermitTime(Duration permitTime) {
+            this.permitTime = permitTime;
+        }
+
+        public boolean isPermitWithoutCalls() {
+            return permitWithoutCalls;
+        }
+
+        public void setPermitWithoutCalls(boolean permitWithoutCalls) {
+            this.permitWithoutCalls = permitWithoutCalls;
+        }
+    }
+}
