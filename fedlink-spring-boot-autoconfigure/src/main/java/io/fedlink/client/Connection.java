@@ -92,12 +92,12 @@ public final class Connection implements AutoCloseable {
                     + " bytes; raise fedlink.server.max-message-size on the coordinator", message.getSerializedSize(), limit);
         }
         synchronized (writeLock) {
+            if (halfClosed) {
+                throw new ConnectionClosedException("Connection to " + target + " was closed by this client", null, null);
+            }
             End ended = end;
             if (ended != null) {
                 throw closed(ended);
-            }
-            if (halfClosed) {
-                throw new ConnectionClosedException("Connection to " + target + " was closed by this client", null, null);
             }
             outbound.onNext(message);
         }

@@ -1,0 +1,190 @@
+package io.fedlink.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fedlink.proto.ClientMessage;
+import io.fedlink.proto.ServerMessage;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class DefaultClientManagerTests {
+
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    private final DefaultClientManager manager = new DefaultClientManager(Duration.ofMillis(300), 3);
+
+    @AfterEach
+    void stop() {
+        scheduler.shutdownNow();
+    }
+
+    @Test
+    void whenEnoughClientsRegisterWhileWaitingThenWaitForReturnsTrue() throws Exception {
+        scheduler.schedule(() -> manager.register(client("a")), 50, TimeUnit.MILLISECONDS);
+        scheduler.schedule(() -> manager.register(client("b")), 100, TimeUnit.MILLISECONDS);
+        assertThat(manager.waitFor(2, Duration.ofSeconds(10))).isTrue();
+        assertThat(manager.numAvailable()).isEqualTo(2);
+    }
+
+    @Test
+    void whenTooFewClientsConnectThenWaitForReturnsFalseOnItsBound() throws Exception {
+        manager.register(client("a"));
+        assertThat(manager.waitFor(2, Duration.ofMillis(100))).isFalse();
+    }
+
+    @Test
+    void whenQuorumIsNotReachedThenGetClientsThrowsNamingCountsAndTheProperty() {
+        manager.register(client("a"));
+        assertThatThrownBy(() -> manager.getClients(3))
+                .isInstanceOf(QuorumTimeoutException.class)
+                .hasMessageContaining("3 connected clients").hasMessageContaining("only 1")
+                .hasMessageContaining("fedlink.server.quorum.timeout");
+    }
+
+    @Test
+    void whenQuorumIsReachedThenGetClientsReturnsAllConnectedInRegistrationOrder() {
+        manager.register(client("a"));
+        manager.register(client("b"));
+        assertThat(manager.getClients(2)).extracting(ClientProxy::id).containsExactly("a", "b");
+    }
+
+    @Test
+    void whenTheRegistryIsFullOrTheIdIsTakenThenRegisterRefuses() {
+        assertThat(manager.register(client("a"))).isTrue();
+        assertThat(manager.register(client("a"))).isFalse();
+        manager.register(client("b"));
+        manager.register(client("c"));
+        assertThat(manager.register(client("d"))).isFalse();
+        assertThat(manager.numAvailable()).isEqualTo(3);
+    }
+
+    @Test
+    void whenUnregisteredTwiceThenTheSecondCallDoesNothingAndListenersHearOnce() {
+        List<String> heard = new ArrayList<>();
+        manager.addListener(new ClientManagerListener() {
+            @Override
+            public void registered(ClientProxy client) {
+                heard.add("+" + client.id());
+            }
+
+            @Override
+            public void unregistered(ClientProxy client, DisconnectReason reason) {
+                heard.add("-" + client.id() + ":" + reason);
+            }
+        });
+        ClientProxy a = client("a");
+        manager.register(a);
+        manager.unregister(a, DisconnectReason.CANCELLED);
+        manager.unregister(a, DisconnectReason.CANCELLED);
+        assertThat(heard).containsExactly("+a", "-a:CANCELLED");
+        assertThat(manager.numAvailable()).isZero();
+    }
+
+    @Test
+    void whenAStaleProxyWithTheSameIdIsUnregisteredThenTheCurrentOneStays() {
+        manager.register(client("a"));
+        manager.unregister(client("a"), DisconnectReason.CANCELLED);
+        assertThat(manager.get("a")).isPresent();
+    }
+
+    @Test
+    void snapshotDoesNotChangeWhenClientsComeAndGo() {
+        ClientProxy a = client("a");
+        manager.register(a);
+        List<ClientProxy> snapshot = manager.all();
+        manager.unregister(a, DisconnectReason.CANCELLED);
+        manager.register(client("b"));
+        assertThat(snapshot).extracting(ClientProxy::id).containsExactly("a");
+        assertThatThrownBy(() -> snapshot.add(a)).isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @Test
+    void sampleReturnsDistinctClientsMatchingTheCriterion() {
+        manager.register(client("a"));
+        manager.register(client("b"));
+        manager.register(client("c"));
+        assertThat(manager.sample(2)).hasSize(2).doesNotHaveDuplicates();
+        assertThat(manager.sample(2, client -> !client.id().equals("b")))
+                .extracting(ClientProxy::id).containsExactlyInAnyOrder("a", "c");
+        assertThat(manager.sample(3, client -> client.id().equals("c"))).extracting(ClientProxy::id).containsExactly("c");
+    }
+
+    @Test
+    void sampleWaitsForTheQuorumWithinItsBound() {
+        manager.register(client("a"));
+        assertThatThrownBy(() -> manager.sample(2)).isInstanceOf(QuorumTimeoutException.class);
+    }
+
+    @Test
+    void whenTheWaitingThreadIsInterruptedThenWaitForThrowsAndGetClientsKeepsTheFlag() {
+        Thread.currentThread().interrupt();
+        assertThatThrownBy(() -> manager.getClients(2)).hasCauseInstanceOf(InterruptedException.class);
+        assertThat(Thread.interrupted()).isTrue();
+    }
+
+    @Test
+    void invalidArgumentsAreRefusedWithTheirValue() {
+        assertThatThrownBy(() -> manager.waitFor(0, Duration.ofSeconds(1))).hasMessageContaining("was 0");
+        assertThatThrownBy(() -> new DefaultClientManager(Duration.ofSeconds(1), 0)).hasMessageContaining("maxClients");
+    }
+
+    private static ClientProxy client(String id) {
+        return new DefaultClientProxy(new FixedStream(id));
+    }
+
+    /** A stream that is open and never answers; enough for registry tests. */
+    private record FixedStream(String id) implements ClientStream {
+        @Override
+        public String peer() {
+            return "test";
+        }
+
+        @Override
+        public Instant connectedAt() {
+            return Instant.EPOCH;
+        }
+
+        @Override
+        public Optional<String> identity() {
+            return Optional.empty();
+        }
+
+        @Override
+        public Duration defaultReplyTimeout() {
+            return Duration.ofSeconds(1);
+        }
+
+        @Override
+        public CompletableFuture<ClientMessage> send(ServerMessage instruction, Duration timeout) {
+            return new CompletableFuture<>();
+        }
+
+        @Override
+        public boolean isOpen() {
+            return true;
+        }
+
+        @Override
+        public Optional<String> instructionInFlight() {
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<DisconnectReason> disconnectReason() {
+            return Optional.empty();
+        }
+
+        @Override
+        public void close(String why) {
+        }
+    }
+}
