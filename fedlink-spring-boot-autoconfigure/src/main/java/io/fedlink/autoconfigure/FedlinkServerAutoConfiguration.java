@@ -1,21 +1,27 @@
 package io.fedlink.autoconfigure;
 
+import io.fedlink.event.ClientEventPublisher;
 import io.fedlink.proto.FlowerServiceGrpc;
 import io.fedlink.server.ClientManager;
+import io.fedlink.server.ClientManagerListener;
 import io.fedlink.server.ClientManagerServicer;
 import io.fedlink.server.ClientProxyFactory;
 import io.fedlink.server.DefaultClientManager;
 import io.fedlink.server.DefaultClientProxy;
+import io.fedlink.server.InstructionListener;
 import io.fedlink.server.StreamSettings;
 import io.grpc.ServerBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import java.util.concurrent.TimeUnit;
 import net.devh.boot.grpc.server.serverfactory.GrpcServerConfigurer;
 import net.devh.boot.grpc.server.service.GrpcService;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
@@ -53,6 +59,25 @@ public class FedlinkServerAutoConfiguration {
         return new ClientManagerServicer(clientManager, proxyFactory,
                 new StreamSettings(properties.getReplyTimeout(), properties.getTimeoutPolicy(),
                         (int) properties.getMaxMessageSize().toBytes()));
+    }
+
+    @Bean
+    public ClientEventPublisher fedlinkClientEventPublisher(ApplicationEventPublisher publisher) {
+        return new ClientEventPublisher(publisher);
+    }
+
+    /** Attaches every {@link ClientManagerListener} and {@link InstructionListener} bean, in order, once all exist. */
+    @Bean
+    public static SmartInitializingSingleton fedlinkListenerRegistrar(ObjectProvider<ClientManager> clientManager,
+                                                                      ObjectProvider<ClientManagerServicer> servicer,
+                                                                      ObjectProvider<ClientManagerListener> clientListeners,
+                                                                      ObjectProvider<InstructionListener> instructionListeners) {
+        return () -> {
+            ClientManager manager = clientManager.getObject();
+            clientListeners.orderedStream().forEach(manager::addListener);
+            ClientManagerServicer service = servicer.getObject();
+            instructionListeners.orderedStream().forEach(service::addInstructionListener);
+        };
     }
 
     /** Message size and keepalive; applied after the gRPC starter's own settings, so these win. */

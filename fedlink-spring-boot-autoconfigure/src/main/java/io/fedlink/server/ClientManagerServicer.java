@@ -19,8 +19,10 @@ import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.net.SocketAddress;
+import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
@@ -41,6 +43,7 @@ public class ClientManagerServicer implements FlowerServiceGrpc.AsyncService, Bi
     private final StreamSettings settings;
     private final ScheduledExecutorService timer;
     private final boolean ownsTimer;
+    private final List<InstructionListener> instructionListeners = new CopyOnWriteArrayList<>();
 
     /** A servicer with its own reply-timeout thread, stopped by {@link #close()}. */
     public ClientManagerServicer(ClientManager clientManager, ClientProxyFactory proxyFactory, StreamSettings settings) {
@@ -74,7 +77,7 @@ public class ClientManagerServicer implements FlowerServiceGrpc.AsyncService, Bi
         ServerCallStreamObserver<ServerMessage> responses = (ServerCallStreamObserver<ServerMessage>) responseObserver;
         String peer = Objects.requireNonNullElse(ClientCallContext.PEER.get(), "unknown");
         StreamBridge bridge = new StreamBridge(UUID.randomUUID().toString(), peer, ClientCallContext.IDENTITY.get(),
-                ClientCallContext.CLIENT_MAX_MESSAGE_SIZE.get(), responses, timer, settings);
+                ClientCallContext.CLIENT_MAX_MESSAGE_SIZE.get(), responses, timer, settings, instructionListeners);
         ClientProxy proxy = proxyFactory.create(bridge);
         bridge.onClose(reason -> clientManager.unregister(proxy, reason));
         responses.setOnCancelHandler(bridge::onCancelled);
@@ -103,6 +106,11 @@ public class ClientManagerServicer implements FlowerServiceGrpc.AsyncService, Bi
                 bridge.onClientCompleted();
             }
         };
+    }
+
+    /** Adds a listener told of every instruction's outcome on every stream. */
+    public void addInstructionListener(InstructionListener listener) {
+        instructionListeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
     /** Closes every client stream, for example before the application shuts down. */

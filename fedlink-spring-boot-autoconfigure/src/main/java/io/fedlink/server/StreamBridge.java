@@ -8,6 +8,7 @@ import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -42,6 +43,7 @@ final class StreamBridge implements ClientStream {
     private final StreamObserver<ServerMessage> responses;
     private final ScheduledExecutorService timer;
     private final StreamSettings settings;
+    private final List<InstructionListener> instructionListeners;
     private final Object lock = new Object();
     private volatile Consumer<DisconnectReason> onClose = reason -> { };
 
@@ -52,7 +54,9 @@ final class StreamBridge implements ClientStream {
     private DisconnectReason disconnectReason;
 
     StreamBridge(String id, String peer, String identity, Integer clientMaxMessageSize,
-                 StreamObserver<ServerMessage> responses, ScheduledExecutorService timer, StreamSettings settings) {
+                 StreamObserver<ServerMessage> responses, ScheduledExecutorService timer, StreamSettings settings,
+                 List<InstructionListener> instructionListeners) {
+        this.instructionListeners = instructionListeners;
         this.id = id;
         this.clientMaxMessageSize = clientMaxMessageSize;
         this.peer = peer;
@@ -121,6 +125,39 @@ final class StreamBridge implements ClientStream {
 
     @Override
     public CompletableFuture<ClientMessage> send(ServerMessage instruction, Duration timeout) {
+        CompletableFuture<ClientMessage> reply = sendInstruction(instruction, timeout);
+        if (!instructionListeners.isEmpty() && instruction != null) {
+            long started = System.nanoTime();
+            String name = Instructions.name(instruction.getMsgCase());
+            reply.whenComplete((message, failure) -> notifyListeners(name, started, instruction, message, failure));
+        }
+        return reply;
+    }
+
+    private void notifyListeners(String name, long started, ServerMessage instruction, ClientMessage message,
+                                 Throwable failure) {
+        InstructionListener.Outcome outcome;
+        if (failure == null) {
+            outcome = InBandStatus.isOk(message) ? InstructionListener.Outcome.OK : InstructionListener.Outcome.ERROR;
+        } else if (failure instanceof ClientReplyTimeoutException) {
+            outcome = InstructionListener.Outcome.TIMEOUT;
+        } else if (failure instanceof ClientDisconnectedException) {
+            outcome = InstructionListener.Outcome.DISCONNECTED;
+        } else {
+            outcome = InstructionListener.Outcome.ERROR;
+        }
+        Duration duration = Duration.ofNanos(System.nanoTime() - started);
+        long received = message == null ? 0 : message.getSerializedSize();
+        for (InstructionListener listener : instructionListeners) {
+            try {
+                listener.completed(this, name, outcome, duration, instruction.getSerializedSize(), received);
+            } catch (RuntimeException e) {
+                log.warn("Instruction listener {} failed", listener, e);
+            }
+        }
+    }
+
+    private CompletableFuture<ClientMessage> sendInstruction(ServerMessage instruction, Duration timeout) {
         Objects.requireNonNull(instruction, "instruction");
         Objects.requireNonNull(timeout, "timeout");
         ServerMessage.MsgCase kind = instruction.getMsgCase();

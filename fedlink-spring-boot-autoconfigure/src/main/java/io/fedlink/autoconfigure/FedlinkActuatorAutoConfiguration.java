@@ -1,0 +1,35 @@
+package io.fedlink.autoconfigure;
+
+import io.fedlink.actuate.FedlinkEndpoint;
+import io.fedlink.actuate.FedlinkHealthIndicator;
+import io.fedlink.server.ClientManager;
+import java.util.List;
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.autoconfigure.health.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.actuate.health.HealthIndicator;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+
+/** The {@code fedlink} health indicator and endpoint, when Actuator is present and this app is a coordinator. */
+@AutoConfiguration(after = FedlinkServerAutoConfiguration.class)
+@ConditionalOnClass(HealthIndicator.class)
+@ConditionalOnBean(ClientManager.class)
+public class FedlinkActuatorAutoConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean(name = "fedlinkHealthIndicator")
+    @ConditionalOnEnabledHealthIndicator("fedlink")
+    public FedlinkHealthIndicator fedlinkHealthIndicator(ClientManager clientManager, FedlinkServerProperties properties) {
+        return new FedlinkHealthIndicator(clientManager, properties.getQuorum().getMinClients());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnAvailableEndpoint(endpoint = FedlinkEndpoint.class)
+    public FedlinkEndpoint fedlinkEndpoint(ClientManager clientManager) {
+        return new FedlinkEndpoint(clientManager, List::of);
+    }
+}

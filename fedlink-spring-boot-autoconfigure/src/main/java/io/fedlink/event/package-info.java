@@ -1,0 +1,2 @@
+/** Spring application events for client lifecycle and training rounds, for {@code @EventListener} methods. */
+package io.fedlink.event;
