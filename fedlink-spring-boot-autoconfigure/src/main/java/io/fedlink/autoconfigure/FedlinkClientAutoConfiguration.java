@@ -3,6 +3,7 @@ package io.fedlink.autoconfigure;
 import io.fedlink.client.ConnectionOperations;
 import io.fedlink.client.ConnectionTemplate;
 import io.fedlink.proto.FlowerServiceGrpc;
+import io.fedlink.security.BearerTokenCredentials;
 import net.devh.boot.grpc.client.autoconfigure.GrpcClientAutoConfiguration;
 import net.devh.boot.grpc.client.channelfactory.GrpcChannelFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -31,7 +32,9 @@ public class FedlinkClientAutoConfiguration {
     public ConnectionTemplate connectionTemplate(GrpcChannelFactory channelFactory, FedlinkClientProperties properties,
                                                  Environment environment) {
         properties.validate();
+        String token = properties.getAuth().getToken();
         return new ConnectionTemplate(channelFactory.createChannel(CHANNEL), (int) properties.getMaxMessageSize().toBytes(),
-                environment.getProperty(FedlinkServerMode.CLIENT_ADDRESS_KEY));
+                environment.getProperty(FedlinkServerMode.CLIENT_ADDRESS_KEY),
+                token == null || token.isBlank() ? null : new BearerTokenCredentials(token));
     }
 }

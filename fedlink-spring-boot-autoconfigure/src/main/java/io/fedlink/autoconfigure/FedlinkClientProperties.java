@@ -15,6 +15,27 @@ public class FedlinkClientProperties {
     /** Largest message accepted from the coordinator; Flower's default is 512MB, far above gRPC's own 4MB. */
     private DataSize maxMessageSize = DataSize.ofMegabytes(512);
 
+    /** Authentication this client presents to the coordinator. */
+    private final Auth auth = new Auth();
+
+    public Auth getAuth() {
+        return auth;
+    }
+
+    public static class Auth {
+
+        /** Shared-secret token sent as 'authorization: Bearer <token>' (see fedlink.server.auth.tokens). */
+        private String token;
+
+        public String getToken() {
+            return token;
+        }
+
+        public void setToken(String token) {
+            this.token = token;
+        }
+    }
+
     public DataSize getMaxMessageSize() {
         return maxMessageSize;
     }

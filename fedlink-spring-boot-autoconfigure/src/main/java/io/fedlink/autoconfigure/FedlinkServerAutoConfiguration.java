@@ -2,6 +2,8 @@ package io.fedlink.autoconfigure;
 
 import io.fedlink.event.ClientEventPublisher;
 import io.fedlink.proto.FlowerServiceGrpc;
+import io.fedlink.security.ClientAuthenticator;
+import io.fedlink.security.TokenAuthenticator;
 import io.fedlink.server.ClientManager;
 import io.fedlink.server.ClientManagerListener;
 import io.fedlink.server.ClientManagerServicer;
@@ -12,6 +14,7 @@ import io.fedlink.server.InstructionListener;
 import io.fedlink.server.StreamSettings;
 import io.grpc.ServerBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import net.devh.boot.grpc.server.serverfactory.GrpcServerConfigurer;
 import net.devh.boot.grpc.server.service.GrpcService;
@@ -54,11 +57,16 @@ public class FedlinkServerAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean(ClientManagerServicer.class)
     public ClientManagerServicer clientManagerServicer(ClientManager clientManager, ClientProxyFactory proxyFactory,
-                                                       FedlinkServerProperties properties) {
+                                                       FedlinkServerProperties properties,
+                                                       ObjectProvider<ClientAuthenticator> authenticator) {
         properties.validate();
-        return new ClientManagerServicer(clientManager, proxyFactory,
+        ClientManagerServicer servicer = new ClientManagerServicer(clientManager, proxyFactory,
                 new StreamSettings(properties.getReplyTimeout(), properties.getTimeoutPolicy(),
                         (int) properties.getMaxMessageSize().toBytes()));
+        Map<String, String> tokens = properties.getAuth().getTokens();
+        servicer.setAuthenticator(authenticator.getIfAvailable(
+                () -> tokens.isEmpty() ? null : new TokenAuthenticator(tokens)));
+        return servicer;
     }
 
     @Bean

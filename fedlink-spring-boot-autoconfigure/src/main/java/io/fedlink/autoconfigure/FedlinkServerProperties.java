@@ -37,6 +37,9 @@ public class FedlinkServerProperties {
     /** HTTP/2 keepalive: how idle clients are probed and which client pings are permitted. */
     private final Keepalive keepalive = new Keepalive();
 
+    /** Opt-in client authentication (stock Flower clients send no credentials, so it is off by default). */
+    private final Auth auth = new Auth();
+
     public Boolean getEnabled() {
         return enabled;
     }
@@ -85,6 +88,10 @@ public class FedlinkServerProperties {
         return keepalive;
     }
 
+    public Auth getAuth() {
+        return auth;
+    }
+
     /** Fails start-up, naming the key, if a value cannot work. */
     void validate() {
         Validation.atLeast("fedlink.server.quorum.min-clients", quorum.minClients, 1);
@@ -97,6 +104,29 @@ public class FedlinkServerProperties {
         if (keepalive.permitTime == null || keepalive.permitTime.isNegative()) {
             throw new InvalidConfigurationPropertyValueException("fedlink.server.keepalive.permit-time",
                     keepalive.permitTime, "must be zero or positive");
+        }
+        auth.tokens.forEach((identity, token) -> {
+            if (token == null || token.isBlank()) {
+                throw new InvalidConfigurationPropertyValueException("fedlink.server.auth.tokens." + identity, token,
+                        "a client token must not be blank");
+            }
+        });
+    }
+
+    public static class Auth {
+
+        /**
+         * Client identity to shared-secret token. When any is set, every client must send
+         * 'authorization: Bearer <token>' (fedlink.client.auth.token) or is refused with UNAUTHENTICATED.
+         */
+        private java.util.Map<String, String> tokens = new java.util.LinkedHashMap<>();
+
+        public java.util.Map<String, String> getTokens() {
+            return tokens;
+        }
+
+        public void setTokens(java.util.Map<String, String> tokens) {
+            this.tokens = tokens;
         }
     }
 

@@ -1,6 +1,7 @@
 package io.fedlink.client;
 
 import io.fedlink.MessageSizeHeader;
+import io.grpc.CallCredentials;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientInterceptors;
@@ -33,10 +34,18 @@ public class ConnectionTemplate implements ConnectionOperations {
      * @param target         the coordinator's address, for error messages
      */
     public ConnectionTemplate(Channel channel, int maxMessageSize, String target) {
+        this(channel, maxMessageSize, target, null);
+    }
+
+    /**
+     * @param credentials sent on every stream (for example {@link io.fedlink.security.BearerTokenCredentials}),
+     *                    or {@code null} for none
+     */
+    public ConnectionTemplate(Channel channel, int maxMessageSize, String target, CallCredentials credentials) {
         this.channel = ClientInterceptors.intercept(Objects.requireNonNull(channel, "channel"),
                 MetadataUtils.newAttachHeadersInterceptor(MessageSizeHeader.of(maxMessageSize)));
         this.callOptions = CallOptions.DEFAULT.withMaxInboundMessageSize(maxMessageSize)
-                .withMaxOutboundMessageSize(Integer.MAX_VALUE);
+                .withMaxOutboundMessageSize(Integer.MAX_VALUE).withCallCredentials(credentials);
         this.target = Objects.requireNonNull(target, "target");
     }
 

@@ -4,6 +4,7 @@ import io.fedlink.MessageSizeHeader;
 import io.fedlink.proto.ClientMessage;
 import io.fedlink.proto.FlowerServiceGrpc;
 import io.fedlink.proto.ServerMessage;
+import io.fedlink.security.ClientAuthenticator;
 import io.grpc.BindableService;
 import io.grpc.Context;
 import io.grpc.Contexts;
@@ -21,6 +22,7 @@ import io.grpc.stub.StreamObserver;
 import java.net.SocketAddress;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -44,6 +46,7 @@ public class ClientManagerServicer implements FlowerServiceGrpc.AsyncService, Bi
     private final ScheduledExecutorService timer;
     private final boolean ownsTimer;
     private final List<InstructionListener> instructionListeners = new CopyOnWriteArrayList<>();
+    private volatile ClientAuthenticator authenticator;
 
     /** A servicer with its own reply-timeout thread, stopped by {@link #close()}. */
     public ClientManagerServicer(ClientManager clientManager, ClientProxyFactory proxyFactory, StreamSettings settings) {
@@ -69,7 +72,7 @@ public class ClientManagerServicer implements FlowerServiceGrpc.AsyncService, Bi
 
     @Override
     public ServerServiceDefinition bindService() {
-        return ServerInterceptors.intercept(FlowerServiceGrpc.bindService(this), new CallContextInterceptor(settings.maxMessageSize()));
+        return ServerInterceptors.intercept(FlowerServiceGrpc.bindService(this), new CallContextInterceptor(settings.maxMessageSize(), authenticator));
     }
 
     @Override
@@ -108,6 +111,14 @@ public class ClientManagerServicer implements FlowerServiceGrpc.AsyncService, Bi
         };
     }
 
+    /**
+     * Requires every stream to pass {@code authenticator} before it is registered; streams that fail are closed
+     * with UNAUTHENTICATED. Set it before the service is bound to a server.
+     */
+    public void setAuthenticator(ClientAuthenticator authenticator) {
+        this.authenticator = authenticator;
+    }
+
     /** Adds a listener told of every instruction's outcome on every stream. */
     public void addInstructionListener(InstructionListener listener) {
         instructionListeners.add(Objects.requireNonNull(listener, "listener"));
@@ -143,16 +154,30 @@ public class ClientManagerServicer implements FlowerServiceGrpc.AsyncService, Bi
      */
     private static final class CallContextInterceptor implements ServerInterceptor {
         private final int maxMessageSize;
+        private final ClientAuthenticator authenticator;
 
-        CallContextInterceptor(int maxMessageSize) {
+        CallContextInterceptor(int maxMessageSize, ClientAuthenticator authenticator) {
             this.maxMessageSize = maxMessageSize;
+            this.authenticator = authenticator;
         }
 
         @Override
         public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
                                                            ServerCallHandler<Q, R> next) {
             SocketAddress address = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
-            Context context = Context.current()
+            Context context = Context.current();
+            if (authenticator != null) {
+                Optional<String> identity = authenticator.authenticate(headers, address);
+                if (identity.isEmpty()) {
+                    log.warn("Refused an unauthenticated client from {}", address);
+                    call.close(Status.UNAUTHENTICATED.withDescription("fedlink coordinator refused the client from "
+                            + address + ": missing or unknown token; send 'authorization: Bearer <token>'"
+                            + " (fedlink.client.auth.token)"), new Metadata());
+                    return new ServerCall.Listener<>() { };
+                }
+                context = context.withValue(ClientCallContext.IDENTITY, identity.get());
+            }
+            context = context
                     .withValue(ClientCallContext.PEER, String.valueOf(address))
                     .withValue(ClientCallContext.CLIENT_MAX_MESSAGE_SIZE, MessageSizeHeader.read(headers));
             ServerCall<Q, R> announcing = new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
