@@ -111,6 +111,8 @@ final class DebianPython {
         builder.environment().put("PYTHONUNBUFFERED", "1");
         builder.environment().put("PYTHONDONTWRITEBYTECODE", "1");
         builder.environment().remove("PYTHONHOME");
+        // gRPC core logs transport errors such as a GOAWAY "too_many_pings" to stderr at this level.
+        builder.environment().putIfAbsent("GRPC_VERBOSITY", "ERROR");
         return builder;
     }
 }
