@@ -51,16 +51,25 @@ final class DebianPython {
     }
 
     private static DebianPython prepare() {
-        for (Path tool : List.of(INTERPRETER, PROTOC, GRPC_PYTHON_PLUGIN)) {
+        checkTools(INTERPRETER, PROTOC, GRPC_PYTHON_PLUGIN);
+        return generateStubs();
+    }
+
+    /** Fails (never skips) unless the interpreter imports grpc, protobuf and numpy and the protoc tools exist. */
+    static void checkTools(Path interpreter, Path protoc, Path grpcPythonPlugin) {
+        for (Path tool : List.of(interpreter, protoc, grpcPythonPlugin)) {
             if (!Files.isExecutable(tool)) {
                 fail(tool + " is missing: the interop tests need Debian's python3-grpcio, python3-protobuf, python3-numpy,"
                         + " protobuf-compiler and protobuf-compiler-grpc; " + FIX);
             }
         }
-        String imports = run(List.of(INTERPRETER.toString(), "-c", "import grpc, google.protobuf, numpy"));
+        String imports = run(List.of(interpreter.toString(), "-c", "import grpc, google.protobuf, numpy"));
         if (imports != null) {
-            fail(INTERPRETER + " cannot import grpc, google.protobuf and numpy (" + imports.strip() + "); " + FIX);
+            fail(interpreter + " cannot import grpc, google.protobuf and numpy (" + imports.strip() + "); " + FIX);
         }
+    }
+
+    private static DebianPython generateStubs() {
         Path target = Path.of(System.getProperty("fedlink.interop.logs", "target/interop-logs")).getParent();
         Path protoDir = Path.of(System.getProperty("fedlink.interop.proto-dir", "../proto/src/main/proto"));
         Path sources = Path.of(System.getProperty("fedlink.interop.python-sources", "src/test/python"));

@@ -39,7 +39,7 @@ class JavaClientAgainstPythonServerTests {
     }
 
     @Test
-    void seedStyleHandshakeIsTakenAsAWrongReplyByAFlowerStyleServer() {
+    void seedStyleHandshakeIsTakenAsAWrongReplyByAFlowerStyleServer() throws Exception {
         PythonPeer server = fixture.pythonServer("python-server", "--expected-clients", "1", "--rounds", "1");
         int port = Integer.parseInt(server.awaitLine("^PORT (\\d+)$", Duration.ofSeconds(60)).group(1));
         fixture.closeAtEnd(JavaTestClient.joinWithHandshake("java-client", "127.0.0.1", port));

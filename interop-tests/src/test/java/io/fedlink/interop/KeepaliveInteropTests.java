@@ -41,11 +41,11 @@ class KeepaliveInteropTests {
     }
 
     @Test
-    void pythonClientPingingEvery10SecondsWhileIdleIsNotDroppedWhenTheCoordinatorPermitsKeepalive() {
+    void pythonClientPingingEvery10SecondsWhileIdleIsNotDroppedWhenTheCoordinatorPermitsKeepalive() throws Exception {
         TestCoordinator coordinator = fixture.coordinator(TestCoordinator.builder()
                 .permitKeepAlive(true).keepAliveTime(Duration.ofSeconds(10)));
         PythonPeer python = fixture.pythonClient("python-client", coordinator.target(), PINGING_CLIENT);
-        ClientProxy client = coordinator.awaitClients(1, Duration.ofSeconds(60)).get(0);
+        ClientProxy client = fixture.awaitClients(coordinator, 1, Duration.ofSeconds(60)).get(0);
         ClientMessage.FitRes fit = client.fit(ServerMessage.FitIns.newBuilder().setParameters(MODEL).build());
 
         PythonPeer.sleep(IDLE);
@@ -62,10 +62,10 @@ class KeepaliveInteropTests {
 
     /** The control: shows that the test above would fail without the permit-keepalive settings. */
     @Test
-    void withGrpcsDefaultKeepalivePolicyTheSameClientIsToldTooManyPingsAndDropped() {
+    void withGrpcsDefaultKeepalivePolicyTheSameClientIsToldTooManyPingsAndDropped() throws Exception {
         TestCoordinator coordinator = fixture.coordinator(TestCoordinator.builder().permitKeepAlive(false));
         PythonPeer python = fixture.pythonClient("python-client", coordinator.target(), PINGING_CLIENT);
-        ClientProxy client = coordinator.awaitClients(1, Duration.ofSeconds(60)).get(0);
+        ClientProxy client = fixture.awaitClients(coordinator, 1, Duration.ofSeconds(60)).get(0);
         client.fit(ServerMessage.FitIns.newBuilder().setParameters(MODEL).build());
 
         Await.until("the client is dropped", Duration.ofSeconds(90), () -> !client.isConnected());

@@ -41,10 +41,10 @@ class LargeModelInteropTests {
     }
 
     @Test
-    void modelsLargerThan64MiBCrossBothWaysBetweenCoordinatorAndPythonClient() {
+    void modelsLargerThan64MiBCrossBothWaysBetweenCoordinatorAndPythonClient() throws Exception {
         TestCoordinator coordinator = fixture.coordinator(TestCoordinator.builder());
         PythonPeer python = fixture.pythonClient("python-client", coordinator.target());
-        ClientProxy client = coordinator.awaitClients(1, Duration.ofSeconds(60)).get(0);
+        ClientProxy client = fixture.awaitClients(coordinator, 1, Duration.ofSeconds(60)).get(0);
         ByteString frozen = Npy.float32Pattern(FROZEN_ELEMENTS);
         Parameters model = withFrozenLayer(frozen);
         assertThat(model.getSerializedSize()).isGreaterThan(64 * MiB);
@@ -68,10 +68,10 @@ class LargeModelInteropTests {
     }
 
     @Test
-    void withGrpcsDefault4MiBInboundLimitA5MiBReplyWouldBeRefused() {
+    void withGrpcsDefault4MiBInboundLimitA5MiBReplyWouldBeRefused() throws Exception {
         TestCoordinator coordinator = fixture.coordinator(TestCoordinator.builder().maxInboundMessageBytes(4 * MiB));
         PythonPeer python = fixture.pythonClient("python-client", coordinator.target());
-        ClientProxy client = coordinator.awaitClients(1, Duration.ofSeconds(60)).get(0);
+        ClientProxy client = fixture.awaitClients(coordinator, 1, Duration.ofSeconds(60)).get(0);
         Parameters model = withFrozenLayer(Npy.float32Pattern(5 * MiB / 4));
 
         assertThatThrownBy(() -> client.fit(ServerMessage.FitIns.newBuilder().setParameters(model).build()))

@@ -46,7 +46,7 @@ class MixedFederationInteropTests {
                 fixture.closeAtEnd(JavaTestClient.join("java-0", "127.0.0.1", coordinator.port(), 0.25f)),
                 fixture.closeAtEnd(JavaTestClient.join("java-1", "127.0.0.1", coordinator.port(), 0.75f)));
 
-        List<ClientProxy> clients = coordinator.awaitClients(4, Duration.ofSeconds(60));
+        List<ClientProxy> clients = fixture.awaitClients(coordinator, 4, Duration.ofSeconds(60));
         assertThat(clients).hasSize(4).extracting(ClientProxy::id).doesNotHaveDuplicates();
         Map<String, String> languages = new HashMap<>();
         for (ClientProxy client : clients) {

@@ -40,12 +40,12 @@ class ProtocolInteropTests {
     }
 
     @Test
-    void wrongCaseReplyFailsTheCallNamingClientAndBothCasesWhileAnotherClientIsStillServed() {
+    void wrongCaseReplyFailsTheCallNamingClientAndBothCasesWhileAnotherClientIsStillServed() throws Exception {
         TestCoordinator coordinator = fixture.coordinator(TestCoordinator.builder());
         fixture.pythonClient("python-wrong-case", coordinator.target(), "--misbehave", "wrong-case");
-        ClientProxy wrong = coordinator.awaitClients(1, JOIN).get(0);
+        ClientProxy wrong = fixture.awaitClients(coordinator, 1, JOIN).get(0);
         fixture.pythonClient("python-good", coordinator.target(), "--partition", "1");
-        ClientProxy good = coordinator.awaitClients(2, JOIN).stream().filter(c -> c != wrong).findFirst().orElseThrow();
+        ClientProxy good = fixture.awaitClients(coordinator, 2, JOIN).stream().filter(c -> c != wrong).findFirst().orElseThrow();
 
         assertThatThrownBy(() -> wrong.fit(FIT))
                 .isInstanceOf(UnexpectedReplyException.class)
@@ -61,10 +61,10 @@ class ProtocolInteropTests {
     }
 
     @Test
-    void hangUpDuringFitFailsTheCallPromptlyAndUnregistersTheClient() {
+    void hangUpDuringFitFailsTheCallPromptlyAndUnregistersTheClient() throws Exception {
         TestCoordinator coordinator = fixture.coordinator(TestCoordinator.builder().replyTimeout(Duration.ofMinutes(5)));
         PythonPeer python = fixture.pythonClient("python-client", coordinator.target(), "--misbehave", "hang-up-during-fit");
-        ClientProxy client = coordinator.awaitClients(1, JOIN).get(0);
+        ClientProxy client = fixture.awaitClients(coordinator, 1, JOIN).get(0);
 
         // Far below the 5-minute reply timeout: the failure comes from the hang-up, not from a timer.
         assertTimeoutPreemptively(Duration.ofSeconds(30), () ->
@@ -81,10 +81,10 @@ class ProtocolInteropTests {
     }
 
     @Test
-    void silentClientTimesOutAndIsDroppedSoTheNextRoundGoesOnWithoutIt() {
+    void silentClientTimesOutAndIsDroppedSoTheNextRoundGoesOnWithoutIt() throws Exception {
         TestCoordinator coordinator = fixture.coordinator(TestCoordinator.builder().replyTimeout(Duration.ofSeconds(3)));
         PythonPeer python = fixture.pythonClient("python-silent", coordinator.target(), "--misbehave", "silent");
-        ClientProxy silent = coordinator.awaitClients(1, JOIN).get(0);
+        ClientProxy silent = fixture.awaitClients(coordinator, 1, JOIN).get(0);
 
         assertThatThrownBy(() -> silent.fit(FIT)).isInstanceOf(ClientReplyTimeoutException.class)
                 .hasMessageContaining(silent.id()).hasMessageContaining("fit_ins");

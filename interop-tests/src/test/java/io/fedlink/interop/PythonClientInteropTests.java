@@ -38,10 +38,10 @@ class PythonClientInteropTests {
     }
 
     @Test
-    void pythonClientJoinsWithoutHandshakeAndAnswersEveryInstructionWithTheMatchingCase() {
+    void pythonClientJoinsWithoutHandshakeAndAnswersEveryInstructionWithTheMatchingCase() throws Exception {
         TestCoordinator coordinator = fixture.coordinator(TestCoordinator.builder());
         PythonPeer python = fixture.pythonClient("python-client", coordinator.target(), "--partition", "3", "--model-dim", "8");
-        ClientProxy client = coordinator.awaitClients(1, JOIN).get(0);
+        ClientProxy client = fixture.awaitClients(coordinator, 1, JOIN).get(0);
 
         ClientMessage.GetParametersRes parameters = client.getParameters(ServerMessage.GetParametersIns.getDefaultInstance());
         assertThat(parameters.getStatus().getCode()).isEqualTo(Code.OK);
@@ -88,10 +88,10 @@ class PythonClientInteropTests {
     }
 
     @Test
-    void pythonClientThatSendsTheSeedHandshakeFirstIsServedAsWell() {
+    void pythonClientThatSendsTheSeedHandshakeFirstIsServedAsWell() throws Exception {
         TestCoordinator coordinator = fixture.coordinator(TestCoordinator.builder());
         PythonPeer python = fixture.pythonClient("python-client", coordinator.target(), "--misbehave", "handshake");
-        ClientProxy client = coordinator.awaitClients(1, JOIN).get(0);
+        ClientProxy client = fixture.awaitClients(coordinator, 1, JOIN).get(0);
         python.awaitLine("^JOINING", JOIN);
 
         ClientMessage.FitRes fit = client.fit(ServerMessage.FitIns.newBuilder().setParameters(model(new float[8], new float[1])).build());
@@ -102,10 +102,10 @@ class PythonClientInteropTests {
     }
 
     @Test
-    void pythonClientHangingUpOnReconnectWithoutReplyingCountsAsAcknowledged() {
+    void pythonClientHangingUpOnReconnectWithoutReplyingCountsAsAcknowledged() throws Exception {
         TestCoordinator coordinator = fixture.coordinator(TestCoordinator.builder());
         PythonPeer python = fixture.pythonClient("python-client", coordinator.target(), "--misbehave", "hang-up-on-reconnect");
-        ClientProxy client = coordinator.awaitClients(1, JOIN).get(0);
+        ClientProxy client = fixture.awaitClients(coordinator, 1, JOIN).get(0);
 
         ClientMessage.DisconnectRes disconnect = client.reconnect(5);
 

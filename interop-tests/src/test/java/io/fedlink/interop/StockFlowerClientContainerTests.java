@@ -47,7 +47,7 @@ class StockFlowerClientContainerTests {
     }
 
     @Test
-    void stockFlowerClientJoinsTheCoordinatorAndAnswersEveryInstructionWithTheMatchingCase() {
+    void stockFlowerClientJoinsTheCoordinatorAndAnswersEveryInstructionWithTheMatchingCase() throws Exception {
         TestCoordinator coordinator = fixture.coordinator(TestCoordinator.builder());
         Testcontainers.exposeHostPorts(coordinator.port());
         Path script = Path.of(System.getProperty("fedlink.interop.python-sources", "src/test/python"), "stock_flwr_client.py");
@@ -58,7 +58,7 @@ class StockFlowerClientContainerTests {
                 .withLogConsumer(new Slf4jLogConsumer(LoggerFactory.getLogger("flwr-container"))));
         flower.start();
 
-        ClientProxy client = coordinator.awaitClients(1, Duration.ofMinutes(5)).get(0);
+        ClientProxy client = fixture.awaitClients(coordinator, 1, Duration.ofMinutes(5)).get(0);
 
         ClientMessage.GetParametersRes parameters = client.getParameters(ServerMessage.GetParametersIns.getDefaultInstance());
         assertThat(parameters.getParameters().getTensorsList()).extracting(Npy::read).extracting(Npy.Array::toString)

@@ -1,7 +1,6 @@
 package io.fedlink.interop;
 
 import io.fedlink.server.ClientManagerServicer;
-import io.fedlink.server.ClientProxy;
 import io.fedlink.server.DefaultClientManager;
 import io.fedlink.server.DefaultClientProxy;
 import io.fedlink.server.StreamSettings;
@@ -13,7 +12,6 @@ import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -63,11 +61,6 @@ final class TestCoordinator implements AutoCloseable {
     /** host:port for a plaintext or TLS client (the test certificate names 127.0.0.1). */
     String target() {
         return "127.0.0.1:" + port();
-    }
-
-    /** Blocks (bounded) until {@code count} clients are connected and returns them. */
-    List<ClientProxy> awaitClients(int count, Duration timeout) {
-        return clientManager.getClients(count, timeout);
     }
 
     @Override

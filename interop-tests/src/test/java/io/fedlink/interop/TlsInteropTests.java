@@ -6,9 +6,11 @@ import io.fedlink.proto.ClientMessage;
 import io.fedlink.proto.Code;
 import io.fedlink.proto.ServerMessage;
 import io.fedlink.server.ClientProxy;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
@@ -16,7 +18,16 @@ import org.junit.jupiter.api.TestInfo;
 /** TLS across languages with a keytool-made self-signed certificate (no openssl). */
 class TlsInteropTests {
 
+    /** One certificate for the class: keytool takes seconds on a busy machine. */
+    private static SelfSignedCertificate certificate;
+
     private InteropFixture fixture;
+
+    @BeforeAll
+    static void makeCertificate() {
+        Path logs = Path.of(System.getProperty("fedlink.interop.logs", "target/interop-logs"));
+        certificate = SelfSignedCertificate.create(logs.resolve(TlsInteropTests.class.getSimpleName()).resolve("tls"));
+    }
 
     @BeforeEach
     void setUp(TestInfo test) {
@@ -29,12 +40,11 @@ class TlsInteropTests {
     }
 
     @Test
-    void pythonClientTrustingTheSelfSignedCertificateJoinsTheTlsCoordinatorAndAnswersAFit() {
-        SelfSignedCertificate certificate = SelfSignedCertificate.create(fixture.logDir().resolve("tls"));
+    void pythonClientTrustingTheSelfSignedCertificateJoinsTheTlsCoordinatorAndAnswersAFit() throws Exception {
         TestCoordinator coordinator = fixture.coordinator(TestCoordinator.builder().tls(certificate));
         PythonPeer python = fixture.pythonClient("python-client", coordinator.target(),
                 "--tls-root-cert", certificate.certificatePem().toString());
-        ClientProxy client = coordinator.awaitClients(1, Duration.ofSeconds(60)).get(0);
+        ClientProxy client = fixture.awaitClients(coordinator, 1, Duration.ofSeconds(60)).get(0);
 
         ClientMessage.FitRes fit = client.fit(ServerMessage.FitIns.newBuilder()
                 .setParameters(PythonClientInteropTests.model(new float[8], new float[1])).build());
@@ -46,8 +56,7 @@ class TlsInteropTests {
     }
 
     @Test
-    void pythonClientWithoutTheCertificateCannotJoinTheTlsCoordinator() {
-        SelfSignedCertificate certificate = SelfSignedCertificate.create(fixture.logDir().resolve("tls"));
+    void pythonClientWithoutTheCertificateCannotJoinTheTlsCoordinator() throws Exception {
         TestCoordinator coordinator = fixture.coordinator(TestCoordinator.builder().tls(certificate));
         PythonPeer python = fixture.pythonClient("python-plaintext", coordinator.target());
 
@@ -57,7 +66,6 @@ class TlsInteropTests {
 
     @Test
     void javaClientJoinsTheTlsPythonServerAndCompletesItsRounds() throws Exception {
-        SelfSignedCertificate certificate = SelfSignedCertificate.create(fixture.logDir().resolve("tls"));
         PythonPeer server = fixture.pythonServer("python-server", "--expected-clients", "1", "--rounds", "2",
                 "--tls-cert", certificate.certificatePem().toString(),
                 "--tls-key", certificate.writePrivateKeyPem().toString());
