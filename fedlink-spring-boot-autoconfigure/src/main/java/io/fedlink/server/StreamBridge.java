@@ -263,6 +263,10 @@ final class StreamBridge implements ClientStream {
             terminate(DisconnectReason.PROTOCOL_ERROR, Status.INVALID_ARGUMENT.withDescription(protocolError), null);
             return;
         }
+        if (closeAfterReconnect) {
+            // Close (and unregister) before waking the caller: reconnect() returns with the client gone.
+            terminate(DisconnectReason.RECONNECT, Status.OK, null);
+        }
         if (answered != null) {
             if (failure != null) {
                 log.warn(failure.getMessage());
@@ -270,9 +274,6 @@ final class StreamBridge implements ClientStream {
             } else {
                 answered.reply().complete(message);
             }
-        }
-        if (closeAfterReconnect) {
-            terminate(DisconnectReason.RECONNECT, Status.OK, null);
         }
     }
 
@@ -294,11 +295,11 @@ final class StreamBridge implements ClientStream {
         boolean drop = settings.timeoutPolicy() == TimeoutPolicy.DROP;
         log.warn("{}; {}", what, drop ? "dropping it (fedlink.server.timeout-policy=drop)"
                 : "keeping it until its late reply arrives (fedlink.server.timeout-policy=keep)");
-        expired.reply().completeExceptionally(new ClientReplyTimeoutException(id, what, expired.timeout()));
         if (drop) {
             terminate(DisconnectReason.REPLY_TIMEOUT,
                     Status.DEADLINE_EXCEEDED.withDescription(what + "; the coordinator dropped this client"), null);
         }
+        expired.reply().completeExceptionally(new ClientReplyTimeoutException(id, what, expired.timeout()));
     }
 
     /** The client half-closed: we complete our side too. */
@@ -330,16 +331,22 @@ final class StreamBridge implements ClientStream {
      * Ends the stream once; later calls do nothing. {@code toClient} is the status sent to the client,
      * or {@code null} when the stream is already gone on the wire.
      */
-    private void terminate(DisconnectReason reason, Status toClient, Throwable cause) {
+    private void terminate(DisconnectReason why, Status toClient, Throwable cause) {
         Pending orphan;
+        DisconnectReason reason = why;
         synchronized (lock) {
             if (state == State.CLOSED) {
                 return;
             }
             state = State.CLOSED;
-            disconnectReason = reason;
             orphan = pending;
             pending = null;
+            if (orphan != null && orphan.instruction() == ServerMessage.MsgCase.RECONNECT_INS
+                    && reason != DisconnectReason.SERVER_CLOSED) {
+                // The client went away while ReconnectIns was outstanding: that is its acknowledgement (stream rule 5).
+                reason = DisconnectReason.RECONNECT;
+            }
+            disconnectReason = reason;
             if (orphan != null) {
                 orphan.timer().cancel(false);
             }
@@ -355,6 +362,13 @@ final class StreamBridge implements ClientStream {
                 }
             }
         }
+        log.debug("Stream of client {} ({}) closed: {}", id, peer, reason);
+        // Unregister before waking the waiter: whoever sees the call fail no longer finds the client registered.
+        try {
+            onClose.accept(reason);
+        } catch (RuntimeException e) {
+            log.warn("Unregistering client {} failed", id, e);
+        }
         if (orphan != null) {
             if (orphan.instruction() == ServerMessage.MsgCase.RECONNECT_INS) {
                 // Stock Flower clients often hang up before their DisconnectRes gets through.
@@ -367,8 +381,6 @@ final class StreamBridge implements ClientStream {
                                 + Instructions.name(orphan.instruction()) + " was outstanding", cause));
             }
         }
-        log.debug("Stream of client {} ({}) closed: {}", id, peer, reason);
-        onClose.accept(reason);
     }
 
     @Override
