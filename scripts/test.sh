@@ -3,7 +3,5 @@
 # (Python gRPC, NumPy, protoc, Chromium), then runs every module's tests with the Maven wrapper.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ -x scripts/install-test-deps.sh ]; then
-  ./scripts/install-test-deps.sh
-fi
+./scripts/install-test-deps.sh
 ./mvnw -B -ntp verify "$@"
