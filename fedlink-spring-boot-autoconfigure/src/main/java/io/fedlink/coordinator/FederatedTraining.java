@@ -136,8 +136,13 @@ public final class FederatedTraining {
             model = checkpoint.get().model();
             played = checkpoint.get().history();
             first = checkpoint.get().round() + 1;
-            log.info("Resuming training at round {}/{} from the checkpoint of round {} ({})", first, rounds,
-                    checkpoint.get().round(), checkpointStore);
+            if (first > rounds) {
+                log.info("Training is already complete: the checkpoint of round {} covers all {} rounds ({})",
+                        checkpoint.get().round(), rounds, checkpointStore);
+            } else {
+                log.info("Resuming training at round {}/{} from the checkpoint of round {} ({})", first, rounds,
+                        checkpoint.get().round(), checkpointStore);
+            }
         }
         history = played;
         globalModel = model;
@@ -244,7 +249,8 @@ public final class FederatedTraining {
         if (failures.isEmpty()) {
             return "";
         }
-        String shown = failures.stream().limit(3).map(f -> "client " + f.clientId() + ": " + f.message())
+        String shown = failures.stream().limit(3)
+                .map(f -> f.message().contains(f.clientId()) ? f.message() : "client " + f.clientId() + ": " + f.message())
                 .collect(Collectors.joining("; "));
         return "; failures: " + shown + (failures.size() > 3 ? "; and " + (failures.size() - 3) + " more" : "");
     }

@@ -10,6 +10,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -196,7 +197,7 @@ public final class FileCheckpointStore implements CheckpointStore {
             for (int t = 0; t < tensors; t++) {
                 byte[] tensor = entry(zip, tensorEntry(t, numpy));
                 if (numpy) {
-                    Npy.readHeader(java.nio.ByteBuffer.wrap(tensor));
+                    Npy.readHeader(ByteBuffer.wrap(tensor));
                 }
                 model.addTensors(UnsafeByteOperations.unsafeWrap(tensor));
             }

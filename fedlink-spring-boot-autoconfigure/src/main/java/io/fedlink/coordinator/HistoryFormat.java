@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
@@ -129,7 +130,7 @@ final class HistoryFormat {
     }
 
     private static String prefix(int round) {
-        return String.format(java.util.Locale.ROOT, "round.%06d.", round);
+        return String.format(Locale.ROOT, "round.%06d.", round);
     }
 
     private static Map<String, Double> doubles(Properties properties, String prefix) {

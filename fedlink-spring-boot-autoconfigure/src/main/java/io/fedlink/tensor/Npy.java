@@ -8,6 +8,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Reads and writes NumPy's {@code .npy} format, the bytes {@code numpy.save} writes and {@code numpy.load}
@@ -126,7 +127,7 @@ public final class Npy {
         in.get(prefix, headerBytes);
         String text = new String(headerBytes, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
         Map<String, Object> dict = HeaderParser.parse(text);
-        if (!dict.keySet().equals(java.util.Set.of("descr", "fortran_order", "shape"))) {
+        if (!dict.keySet().equals(Set.of("descr", "fortran_order", "shape"))) {
             throw new NpyFormatException(".npy header must have exactly the keys 'descr', 'fortran_order' and 'shape', has "
                     + dict.keySet() + ": " + text.strip());
         }

@@ -1,6 +1,7 @@
 package io.fedlink.tensor;
 
 import java.nio.ByteOrder;
+import java.util.Arrays;
 
 /**
  * What the header of a {@code .npy} array says, after {@link Npy#readHeader} checked it against the data
@@ -17,7 +18,7 @@ public record NpyHeader(DType dtype, ByteOrder byteOrder, long[] shape, int data
 
     /** Whether another header describes the same dtype and shape (byte order may differ). */
     public boolean sameLayout(NpyHeader other) {
-        return dtype == other.dtype && java.util.Arrays.equals(shape, other.shape);
+        return dtype == other.dtype && Arrays.equals(shape, other.shape);
     }
 
     /** For example {@code float32 (2, 3)}. */
