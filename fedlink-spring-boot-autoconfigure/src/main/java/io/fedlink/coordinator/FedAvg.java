@@ -1,0 +1,212 @@
+package io.fedlink.coordinator;
+
+import com.google.protobuf.ByteString;
+import io.fedlink.proto.ClientMessage;
+import io.fedlink.proto.Parameters;
+import io.fedlink.tensor.DType;
+import io.fedlink.tensor.NdArray;
+import io.fedlink.tensor.Npy;
+import io.fedlink.tensor.NpyFormatException;
+import io.fedlink.tensor.NpyHeader;
+import io.fedlink.tensor.ParametersCodec;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Federated averaging: the mean of the clients' model updates weighted by their {@code num_examples},
+ * computed on arrival. Each {@link #add} folds one update into running double-precision sums (one
+ * model-sized accumulator) and keeps no reference to it, so memory stays at about one model plus the update
+ * being added, however many clients there are. The result has each tensor's input dtype (float32 stays
+ * float32; integer tensors are rounded).
+ *
+ * <p>Every update must have the same number of tensors with the same dtypes and shapes: those of the global
+ * model given to {@link #FedAvg(Parameters)}, or else those of the first update accepted. An update that
+ * differs is rejected as a whole with a {@link ClientUpdateRejectedException} naming the client and the
+ * tensor, and the sums are left as they were. Thread-safe; meant to be fed from a
+ * {@link FanOut#stream} handler.
+ */
+public final class FedAvg {
+
+    private List<NpyHeader> layout;
+    private String layoutSource;
+    private double[][] sums;
+    private long totalExamples;
+    private int updates;
+
+    /** An aggregator that takes its expected tensor layout from the first update accepted. */
+    public FedAvg() {
+    }
+
+    /**
+     * An aggregator whose updates must match the layout (tensor count, dtypes, shapes) of {@code globalModel}.
+     *
+     * @throws NpyFormatException if the global model's tensors are not readable {@code .npy} arrays
+     */
+    public FedAvg(Parameters globalModel) {
+        ParametersCodec.requireNumpy(globalModel);
+        List<NpyHeader> headers = new ArrayList<>(globalModel.getTensorsCount());
+        for (int i = 0; i < globalModel.getTensorsCount(); i++) {
+            try {
+                headers.add(Npy.readHeader(globalModel.getTensors(i).asReadOnlyByteBuffer()));
+            } catch (NpyFormatException e) {
+                throw new NpyFormatException("Global model tensor " + i + ": " + e.getMessage(), e);
+            }
+        }
+        start(headers, "the global model");
+    }
+
+    /**
+     * Adds the parameters of a {@code fit_res}, weighted by its {@code num_examples}.
+     *
+     * @throws ClientUpdateRejectedException if the update cannot be used; nothing is added then
+     */
+    public void add(String clientId, ClientMessage.FitRes fitRes) {
+        add(clientId, fitRes.getParameters(), fitRes.getNumExamples());
+    }
+
+    /**
+     * Adds one client's model, weighted by {@code numExamples}.
+     *
+     * @throws ClientUpdateRejectedException if {@code numExamples} is not positive, a tensor is not a readable
+     *                                       {@code .npy} array, or the layout differs; nothing is added then
+     */
+    public synchronized void add(String clientId, Parameters update, long numExamples) {
+        if (numExamples <= 0) {
+            throw new ClientUpdateRejectedException(clientId, "Update from client " + clientId + " rejected: num_examples is "
+                    + numExamples + ", but FedAvg weights each update by it and needs it positive");
+        }
+        List<NpyHeader> headers = readHeaders(clientId, update);
+        if (layout == null) {
+            start(headers, "the first accepted update (client " + clientId + ")");
+        } else {
+            checkLayout(clientId, headers);
+        }
+        for (int t = 0; t < headers.size(); t++) {
+            accumulate(sums[t], headers.get(t), update.getTensors(t), numExamples);
+        }
+        totalExamples += numExamples;
+        updates++;
+    }
+
+    /** How many updates were added. */
+    public synchronized int updates() {
+        return updates;
+    }
+
+    /** The sum of the added updates' {@code num_examples}. */
+    public synchronized long totalExamples() {
+        return totalExamples;
+    }
+
+    /**
+     * The weighted average as {@code .npy} parameters.
+     *
+     * @throws IllegalStateException if no update was added
+     */
+    public Parameters result() {
+        return ParametersCodec.encode(resultArrays());
+    }
+
+    /**
+     * The weighted average as arrays, each with the dtype and shape of the inputs.
+     *
+     * @throws IllegalStateException if no update was added
+     */
+    public synchronized List<NdArray> resultArrays() {
+        if (updates == 0) {
+            throw new IllegalStateException("FedAvg has no updates to average: no client's fit_res was accepted");
+        }
+        List<NdArray> arrays = new ArrayList<>(layout.size());
+        for (int t = 0; t < layout.size(); t++) {
+            double[] sum = sums[t];
+            double[] mean = new double[sum.length];
+            for (int i = 0; i < sum.length; i++) {
+                mean[i] = sum[i] / totalExamples;
+            }
+            NpyHeader header = layout.get(t);
+            arrays.add(NdArray.fromDoubles(header.dtype(), mean, header.shape()));
+        }
+        return arrays;
+    }
+
+    private void start(List<NpyHeader> headers, String source) {
+        layout = List.copyOf(headers);
+        layoutSource = source;
+        sums = new double[headers.size()][];
+        for (int t = 0; t < headers.size(); t++) {
+            sums[t] = new double[headers.get(t).size()];
+        }
+    }
+
+    private static List<NpyHeader> readHeaders(String clientId, Parameters update) {
+        try {
+            ParametersCodec.requireNumpy(update);
+        } catch (NpyFormatException e) {
+            throw new ClientUpdateRejectedException(clientId, "Update from client " + clientId + " rejected: " + e.getMessage(), e);
+        }
+        List<NpyHeader> headers = new ArrayList<>(update.getTensorsCount());
+        for (int t = 0; t < update.getTensorsCount(); t++) {
+            try {
+                headers.add(Npy.readHeader(update.getTensors(t).asReadOnlyByteBuffer()));
+            } catch (NpyFormatException e) {
+                throw new ClientUpdateRejectedException(clientId, "Update from client " + clientId + " rejected: tensor " + t
+                        + ": " + e.getMessage(), e);
+            }
+        }
+        return headers;
+    }
+
+    private void checkLayout(String clientId, List<NpyHeader> headers) {
+        if (headers.size() != layout.size()) {
+            throw new ClientUpdateRejectedException(clientId, "Update from client " + clientId + " rejected: it has "
+                    + headers.size() + " tensors, expected " + layout.size() + " as in " + layoutSource);
+        }
+        for (int t = 0; t < headers.size(); t++) {
+            if (!headers.get(t).sameLayout(layout.get(t))) {
+                throw new ClientUpdateRejectedException(clientId, "Update from client " + clientId + " rejected: tensor " + t
+                        + " is " + headers.get(t).describe() + ", expected " + layout.get(t).describe() + " as in " + layoutSource);
+            }
+        }
+    }
+
+    private static void accumulate(double[] sum, NpyHeader header, ByteString tensor, long weight) {
+        ByteBuffer data = tensor.asReadOnlyByteBuffer().order(header.byteOrder());
+        int base = data.position() + header.dataOffset();
+        double w = weight;
+        DType dtype = header.dtype();
+        int n = sum.length;
+        switch (dtype) {
+            case FLOAT32 -> {
+                for (int i = 0; i < n; i++) {
+                    sum[i] += w * data.getFloat(base + 4 * i);
+                }
+            }
+            case FLOAT64 -> {
+                for (int i = 0; i < n; i++) {
+                    sum[i] += w * data.getDouble(base + 8 * i);
+                }
+            }
+            case INT32 -> {
+                for (int i = 0; i < n; i++) {
+                    sum[i] += w * data.getInt(base + 4 * i);
+                }
+            }
+            case INT64 -> {
+                for (int i = 0; i < n; i++) {
+                    sum[i] += w * data.getLong(base + 8 * i);
+                }
+            }
+            case INT8 -> {
+                for (int i = 0; i < n; i++) {
+                    sum[i] += w * data.get(base + i);
+                }
+            }
+            case UINT8 -> {
+                for (int i = 0; i < n; i++) {
+                    sum[i] += w * Byte.toUnsignedInt(data.get(base + i));
+                }
+            }
+        }
+    }
+}
