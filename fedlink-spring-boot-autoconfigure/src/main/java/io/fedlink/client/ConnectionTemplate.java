@@ -2,6 +2,8 @@ package io.fedlink.client;
 
 import io.grpc.CallOptions;
 import io.grpc.Channel;
+import io.grpc.ConnectivityState;
+import io.grpc.ManagedChannel;
 import java.util.Objects;
 
 /**
@@ -36,8 +38,18 @@ public class ConnectionTemplate implements ConnectionOperations {
         this.target = Objects.requireNonNull(target, "target");
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The call is not wait-for-ready. If the channel is a {@link ManagedChannel} in {@code TRANSIENT_FAILURE}, its
+     * own reconnect backoff (up to two minutes in grpc-java) is cut short, so that a caller that retries on its own
+     * schedule (such as {@link ClientRunner}) really reaches a coordinator that is back.
+     */
     @Override
     public Connection connect() {
+        if (channel instanceof ManagedChannel managed && managed.getState(false) == ConnectivityState.TRANSIENT_FAILURE) {
+            managed.resetConnectBackoff();
+        }
         return new Connection(channel, callOptions, target);
     }
 
