@@ -41,8 +41,10 @@ import org.slf4j.LoggerFactory;
  * Streams are not wait-for-ready: a refused or unresolvable address fails the attempt at once. A coordinator that
  * stops answering without closing its connections (a frozen process, a pulled cable) is detected only by the
  * channel's keepalive: the stream then fails after about keepalive time + keepalive timeout, so configure them on
- * the channel ({@code grpc.client.fedlink.keep-alive-time} / {@code keep-alive-timeout} with the gRPC starter).
- * Without keepalive such a stream waits until the operating system gives up on the TCP connection.
+ * the channel (with the gRPC starter: {@code grpc.client.fedlink.enable-keep-alive=true},
+ * {@code grpc.client.fedlink.keep-alive-time}, {@code grpc.client.fedlink.keep-alive-timeout}). Without keepalive such
+ * a stream waits until the operating system gives up on the TCP connection. A coordinator that does not answer a
+ * connection attempt at all is bounded by the channel's connect timeout.
  *
  * <pre>{@code
  * ClientRunner runner = new ClientRunner(connectionTemplate, new Trainer(), ClientRunnerSettings.defaults());
@@ -477,7 +479,8 @@ public final class ClientRunner {
      * @return {@code false} if the runner was stopped (or its thread interrupted) meanwhile
      */
     private boolean pause(Duration delay) {
-        long deadline = System.nanoTime() + delay.toNanos();
+        long start = System.nanoTime();
+        long nanos = saturatedNanos(delay); // a coordinator may ask for reconnect_ins{seconds: 2^63-1}
         synchronized (lock) {
             if (stopRequested) {
                 return false;
@@ -485,7 +488,7 @@ public final class ClientRunner {
             phase = Phase.WAITING_TO_RECONNECT;
             try {
                 while (!stopRequested) {
-                    long left = deadline - System.nanoTime();
+                    long left = nanos - (System.nanoTime() - start);
                     if (left <= 0) {
                         return true;
                     }
@@ -520,8 +523,21 @@ public final class ClientRunner {
         }
     }
 
+    private static long saturatedNanos(Duration duration) {
+        try {
+            return duration.toNanos();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
     private static String format(Duration delay) {
-        long millis = delay.toMillis();
-        return millis < 1000 ? millis + " ms" : String.format(Locale.ROOT, "%.1f s", millis / 1000.0);
+        if (delay.compareTo(Duration.ofSeconds(1)) < 0) {
+            return delay.toMillis() + " ms";
+        }
+        if (delay.compareTo(Duration.ofHours(1)) < 0) {
+            return String.format(Locale.ROOT, "%.1f s", delay.toMillis() / 1000.0);
+        }
+        return delay.toString();
     }
 }

@@ -201,6 +201,22 @@ class ClientRunnerTests {
         assertThat(listener.delays).containsExactly(Duration.ZERO);
     }
 
+    @Test
+    void anAbsurdReconnectDelayIsHonouredWithoutOverflowAndStopStillEndsTheWait() throws Exception {
+        TestCoordinator coordinator = inProcessCoordinator();
+        RecordingListener listener = new RecordingListener();
+        ClientRunner runner = start(coordinator, new EchoClient(), settings(false, 0), listener);
+        ClientProxy client = coordinator.nextClient();
+
+        assertThat(client.reconnect(Long.MAX_VALUE).getReason()).isEqualTo(Reason.RECONNECT);
+        listener.await("reconnecting 0");
+        awaitTrue(() -> runner.status().phase() == Phase.WAITING_TO_RECONNECT, "runner waiting to reconnect");
+
+        assertThat(listener.delays).containsExactly(Duration.ofSeconds(Long.MAX_VALUE));
+        assertThat(runner.stop(WAIT)).isTrue();
+        assertThat(runner.status().phase()).isEqualTo(Phase.STOPPED);
+    }
+
     // --- coordinator going away -----------------------------------------------------------------------------
 
     @Test

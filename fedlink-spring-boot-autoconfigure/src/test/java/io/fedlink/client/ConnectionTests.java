@@ -43,10 +43,11 @@ class ConnectionTests {
     }
 
     @Test
-    void aConnectionThatEndedAfterItWasEstablishedStillCountsAsReady() throws Exception {
+    void aConnectionThatEndedAfterItWasEstablishedStaysReady() throws Exception {
         coordinator = TestCoordinator.inProcess();
 
         try (Connection connection = coordinator.connectionTemplate().connect()) {
+            assertThat(connection.awaitReady(Duration.ofSeconds(10))).isTrue();
             coordinator.nextClient().stream().close("test closes the stream");
             assertThatThrownBy(() -> connection.consume(Duration.ofSeconds(10)))
                     .isInstanceOf(ConnectionClosedException.class);
