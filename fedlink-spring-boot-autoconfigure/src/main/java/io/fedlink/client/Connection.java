@@ -18,6 +18,7 @@ import io.grpc.stub.MetadataUtils;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -39,6 +40,8 @@ public final class Connection implements AutoCloseable {
     private final BlockingQueue<Object> inbound = new LinkedBlockingQueue<>();
     private final ClientCallStreamObserver<ClientMessage> outbound;
     private final Object writeLock = new Object();
+    private final CountDownLatch readyOrEnded = new CountDownLatch(1);
+    private volatile boolean ready;
     private volatile End end;
     private boolean halfClosed;
 
@@ -75,6 +78,26 @@ public final class Connection implements AutoCloseable {
     public Optional<ServerMessage> consume(Duration timeout) throws InterruptedException {
         Object next = inbound.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
         return next == null ? Optional.empty() : Optional.of(unwrap(next));
+    }
+
+    /**
+     * Waits at most {@code timeout} until the stream is established on a transport, that is until the coordinator
+     * was reached. Calls are not wait-for-ready: a coordinator that refuses the connection or cannot be resolved ends
+     * the stream at once; one that does not answer at all ends it after the channel's connect timeout.
+     *
+     * @return {@code true} once the stream is established (also if it has ended since), {@code false} if
+     *         {@code timeout} passed first
+     * @throws ConnectionClosedException if the stream ended before it was established
+     * @throws InterruptedException      if the waiting thread is interrupted
+     */
+    public boolean awaitReady(Duration timeout) throws InterruptedException {
+        if (!readyOrEnded.await(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+            return false;
+        }
+        if (ready) {
+            return true;
+        }
+        throw closed(end);
     }
 
     /**
@@ -149,7 +172,10 @@ public final class Connection implements AutoCloseable {
                     + " (for what this client sends) or fedlink.client.max-message-size here (for what it receives)";
         } else {
             message = "Stream to " + target + " failed: " + status.getCode()
-                    + (status.getDescription() == null ? "" : ": " + status.getDescription());
+                    + (status.getDescription() == null ? "" : ": " + status.getDescription())
+                    // "UNAVAILABLE: io exception" says little; the transport's cause says "Connection refused".
+                    + (status.getCause() == null || status.getCause().getMessage() == null ? ""
+                    : " (" + status.getCause().getMessage() + ")");
         }
         return new ConnectionClosedException(message, status, ended.cause());
     }
@@ -160,6 +186,11 @@ public final class Connection implements AutoCloseable {
         @Override
         public void beforeStart(ClientCallStreamObserver<ClientMessage> requestStream) {
             this.requests = requestStream;
+            // gRPC calls this once the stream is allocated on a connected transport (and again after flow control).
+            requestStream.setOnReadyHandler(() -> {
+                ready = true;
+                readyOrEnded.countDown();
+            });
         }
 
         @Override
@@ -180,6 +211,7 @@ public final class Connection implements AutoCloseable {
         private void finish(End ended) {
             end = ended;
             inbound.add(ended);
+            readyOrEnded.countDown();
         }
     }
 }

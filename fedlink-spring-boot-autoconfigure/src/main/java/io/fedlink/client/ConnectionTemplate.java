@@ -5,6 +5,8 @@ import io.grpc.CallCredentials;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientInterceptors;
+import io.grpc.ConnectivityState;
+import io.grpc.ManagedChannel;
 import io.grpc.stub.MetadataUtils;
 import java.util.Objects;
 
@@ -25,6 +27,7 @@ import java.util.Objects;
 public class ConnectionTemplate implements ConnectionOperations {
 
     private final Channel channel;
+    private final ManagedChannel managedChannel;
     private final CallOptions callOptions;
     private final String target;
 
@@ -42,6 +45,7 @@ public class ConnectionTemplate implements ConnectionOperations {
      *                    or {@code null} for none
      */
     public ConnectionTemplate(Channel channel, int maxMessageSize, String target, CallCredentials credentials) {
+        this.managedChannel = channel instanceof ManagedChannel managed ? managed : null;
         this.channel = ClientInterceptors.intercept(Objects.requireNonNull(channel, "channel"),
                 MetadataUtils.newAttachHeadersInterceptor(MessageSizeHeader.of(maxMessageSize)));
         this.callOptions = CallOptions.DEFAULT.withMaxInboundMessageSize(maxMessageSize)
@@ -49,8 +53,18 @@ public class ConnectionTemplate implements ConnectionOperations {
         this.target = Objects.requireNonNull(target, "target");
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The call is not wait-for-ready. If the channel is a {@link ManagedChannel} in {@code TRANSIENT_FAILURE}, its
+     * own reconnect backoff (up to two minutes in grpc-java) is cut short, so that a caller that retries on its own
+     * schedule (such as {@link ClientRunner}) really reaches a coordinator that is back.
+     */
     @Override
     public Connection connect() {
+        if (managedChannel != null && managedChannel.getState(false) == ConnectivityState.TRANSIENT_FAILURE) {
+            managedChannel.resetConnectBackoff();
+        }
         return new Connection(channel, callOptions, target);
     }
 

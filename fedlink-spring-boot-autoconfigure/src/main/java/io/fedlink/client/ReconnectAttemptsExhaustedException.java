@@ -1,0 +1,33 @@
+package io.fedlink.client;
+
+import io.fedlink.FedlinkException;
+
+/**
+ * A {@link ClientRunner} gave up: {@link Backoff#maxAttempts()} connection attempts in a row ended without a single
+ * instruction from the coordinator. The cause is the last attempt's failure.
+ */
+public class ReconnectAttemptsExhaustedException extends FedlinkException {
+
+    private final String target;
+    private final int attempts;
+
+    public ReconnectAttemptsExhaustedException(String target, int attempts, Throwable cause) {
+        super("Gave up connecting to coordinator " + target + ": " + attempts + " attempt(s) in a row ended without an"
+                + " instruction (fedlink.client.reconnect.max-attempts=" + attempts + ")"
+                + (cause == null ? "" : "; last error: " + cause.getMessage())
+                + ". Check that the coordinator runs and is reachable at " + target
+                + ", or raise fedlink.client.reconnect.max-attempts (0 retries forever)", cause);
+        this.target = target;
+        this.attempts = attempts;
+    }
+
+    /** The coordinator's address. */
+    public String target() {
+        return target;
+    }
+
+    /** How many attempts in a row failed. */
+    public int attempts() {
+        return attempts;
+    }
+}
