@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * and reconnects when the stream ends:
  * <ul>
  *   <li>{@code reconnect_ins{seconds}}: replies {@code disconnect_res{RECONNECT}}, hangs up, waits {@code seconds}
- *       (0: not at all) and connects again;</li>
+ *       and connects again; {@code seconds} 0 means "disconnect and shut down", as in Flower (a Flower server sends
+ *       it to every client when training ends): the runner then stops as if {@link #stop()} had been called;</li>
  *   <li>the stream ends or fails (coordinator stopped, {@code UNAVAILABLE}, connection refused, ...): connects again
  *       after a {@link Backoff} delay; after {@link Backoff#maxAttempts()} attempts in a row that ended without a
  *       single instruction the runner gives up with {@link ReconnectAttemptsExhaustedException}. A session that
@@ -390,6 +391,12 @@ public final class ClientRunner {
                 if (instruction.hasReconnectIns()) {
                     long seconds = Math.max(0, instruction.getReconnectIns().getSeconds());
                     hangUp(connection);
+                    if (seconds == 0) {
+                        // Flower's meaning of reconnect_ins{seconds: 0} (what a Flower server sends when training ends).
+                        log.info("Coordinator {} asked this client to disconnect and shut down", target);
+                        tell(l -> l.disconnected(target, null));
+                        return SessionEnd.stop(answered);
+                    }
                     log.info("Coordinator {} asked this client to reconnect in {} s; hung up", target, seconds);
                     tell(l -> l.disconnected(target, null));
                     return new SessionEnd(false, answered, null, Duration.ofSeconds(seconds));

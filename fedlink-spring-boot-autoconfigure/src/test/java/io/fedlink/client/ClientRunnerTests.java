@@ -188,17 +188,33 @@ class ClientRunnerTests {
     }
 
     @Test
-    void onReconnectInsWithZeroSecondsComesBackAtOnce() throws Exception {
+    void onReconnectInsWithZeroSecondsTheRunnerShutsDownAsFlowerClientsDo() throws Exception {
+        TestCoordinator coordinator = inProcessCoordinator();
+        RecordingListener listener = new RecordingListener();
+        ClientRunner runner = start(coordinator, new EchoClient(), settings(false, 0), listener);
+        ClientProxy first = coordinator.nextClient();
+
+        assertThat(first.reconnect(0).getReason()).isEqualTo(Reason.RECONNECT);
+
+        assertThat(runner.awaitTermination(Duration.ofSeconds(10))).isTrue();
+        assertThat(runner.termination()).isCompleted();
+        assertThat(runner.status().phase()).isEqualTo(Phase.STOPPED);
+        assertThat(listener.delays).isEmpty();
+        assertThat(runner.status().sessions()).isEqualTo(1);
+    }
+
+    @Test
+    void onReconnectInsWithOneSecondComesBack() throws Exception {
         TestCoordinator coordinator = inProcessCoordinator();
         RecordingListener listener = new RecordingListener();
         start(coordinator, new EchoClient(), settings(false, 0), listener);
         ClientProxy first = coordinator.nextClient();
 
-        assertThat(first.reconnect(0).getReason()).isEqualTo(Reason.RECONNECT);
+        assertThat(first.reconnect(1).getReason()).isEqualTo(Reason.RECONNECT);
         ClientProxy second = coordinator.nextClient();
 
         assertThat(second.id()).isNotEqualTo(first.id());
-        assertThat(listener.delays).containsExactly(Duration.ZERO);
+        assertThat(listener.delays).containsExactly(Duration.ofSeconds(1));
     }
 
     @Test
