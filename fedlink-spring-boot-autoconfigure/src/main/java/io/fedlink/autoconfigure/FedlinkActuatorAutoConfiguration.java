@@ -3,7 +3,8 @@ package io.fedlink.autoconfigure;
 import io.fedlink.actuate.FedlinkEndpoint;
 import io.fedlink.actuate.FedlinkHealthIndicator;
 import io.fedlink.server.ClientManager;
-import java.util.List;
+import io.fedlink.coordinator.TrainingProgress;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.autoconfigure.health.ConditionalOnEnabledHealthIndicator;
 import org.springframework.boot.actuate.health.HealthIndicator;
@@ -29,7 +30,7 @@ public class FedlinkActuatorAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     @ConditionalOnAvailableEndpoint(endpoint = FedlinkEndpoint.class)
-    public FedlinkEndpoint fedlinkEndpoint(ClientManager clientManager) {
-        return new FedlinkEndpoint(clientManager, List::of);
+    public FedlinkEndpoint fedlinkEndpoint(ClientManager clientManager, ObjectProvider<TrainingProgress> progress) {
+        return new FedlinkEndpoint(clientManager, () -> progress.getIfAvailable(TrainingProgress::new).rounds());
     }
 }

@@ -1,6 +1,10 @@
 package io.fedlink.autoconfigure;
 
+import io.fedlink.client.Backoff;
+import io.fedlink.client.ClientRunnerSettings;
+import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -14,6 +18,115 @@ public class FedlinkClientProperties {
 
     /** Largest message accepted from the coordinator; Flower's default is 512MB, far above gRPC's own 4MB. */
     private DataSize maxMessageSize = DataSize.ofMegabytes(512);
+
+    /**
+     * Whether the run loop sends the seed's empty hand-shake message first. fedlink coordinators accept both;
+     * a stock Flower server would take it as the reply to its first instruction, so leave it off for Flower.
+     */
+    private boolean sendHandshake = false;
+
+    /** How the run loop reconnects when the coordinator is away. */
+    private final Reconnect reconnect = new Reconnect();
+
+    /** Whether a FederatedClient bean is run (connected and answering) automatically with the application. */
+    private boolean autoStartup = true;
+
+    public boolean isSendHandshake() {
+        return sendHandshake;
+    }
+
+    public void setSendHandshake(boolean sendHandshake) {
+        this.sendHandshake = sendHandshake;
+    }
+
+    public Reconnect getReconnect() {
+        return reconnect;
+    }
+
+    public boolean isAutoStartup() {
+        return autoStartup;
+    }
+
+    public void setAutoStartup(boolean autoStartup) {
+        this.autoStartup = autoStartup;
+    }
+
+    /** The run loop's settings; fails start-up naming the key of a value that cannot work. */
+    ClientRunnerSettings runnerSettings() {
+        try {
+            return new ClientRunnerSettings(sendHandshake, new Backoff(reconnect.initialBackoff, reconnect.maxBackoff,
+                    reconnect.multiplier, reconnect.jitter, reconnect.maxAttempts));
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new InvalidConfigurationPropertyValueException(keyNamedIn(e.getMessage()), null, e.getMessage());
+        }
+    }
+
+    private static String keyNamedIn(String message) {
+        for (String key : new String[] {"initial-backoff", "max-backoff", "multiplier", "jitter", "max-attempts"}) {
+            if (message != null && message.contains("fedlink.client.reconnect." + key)) {
+                return "fedlink.client.reconnect." + key;
+            }
+        }
+        return "fedlink.client.reconnect";
+    }
+
+    public static class Reconnect {
+
+        /** Delay before the first reconnect attempt. */
+        private Duration initialBackoff = Duration.ofSeconds(1);
+
+        /** Longest delay between attempts. */
+        private Duration maxBackoff = Duration.ofSeconds(30);
+
+        /** Growth of the delay from one attempt to the next. */
+        private double multiplier = 2.0;
+
+        /** Share of each delay drawn at random (0 none, 0.5 equal jitter, 1 full jitter). */
+        private double jitter = 0.5;
+
+        /** Failed attempts in a row before the client gives up; 0 never gives up. */
+        private int maxAttempts = 10;
+
+        public Duration getInitialBackoff() {
+            return initialBackoff;
+        }
+
+        public void setInitialBackoff(Duration initialBackoff) {
+            this.initialBackoff = initialBackoff;
+        }
+
+        public Duration getMaxBackoff() {
+            return maxBackoff;
+        }
+
+        public void setMaxBackoff(Duration maxBackoff) {
+            this.maxBackoff = maxBackoff;
+        }
+
+        public double getMultiplier() {
+            return multiplier;
+        }
+
+        public void setMultiplier(double multiplier) {
+            this.multiplier = multiplier;
+        }
+
+        public double getJitter() {
+            return jitter;
+        }
+
+        public void setJitter(double jitter) {
+            this.jitter = jitter;
+        }
+
+        public int getMaxAttempts() {
+            return maxAttempts;
+        }
+
+        public void setMaxAttempts(int maxAttempts) {
+            this.maxAttempts = maxAttempts;
+        }
+    }
 
     /** Authentication this client presents to the coordinator. */
     private final Auth auth = new Auth();
@@ -46,5 +159,6 @@ public class FedlinkClientProperties {
 
     void validate() {
         Validation.messageSize("fedlink.client.max-message-size", maxMessageSize);
+        runnerSettings();
     }
 }

@@ -1,6 +1,9 @@
 package io.fedlink.autoconfigure;
 
+import io.fedlink.coordinator.RoundListener;
+import io.fedlink.coordinator.TrainingProgress;
 import io.fedlink.event.ClientEventPublisher;
+import io.fedlink.event.RoundEventPublisher;
 import io.fedlink.proto.FlowerServiceGrpc;
 import io.fedlink.security.ClientAuthenticator;
 import io.fedlink.security.TokenAuthenticator;
@@ -72,6 +75,26 @@ public class FedlinkServerAutoConfiguration {
     @Bean
     public ClientEventPublisher fedlinkClientEventPublisher(ApplicationEventPublisher publisher) {
         return new ClientEventPublisher(publisher);
+    }
+
+    @Bean
+    public RoundEventPublisher fedlinkRoundEventPublisher(ApplicationEventPublisher publisher) {
+        return new RoundEventPublisher(publisher);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    public TrainingProgress fedlinkTrainingProgress() {
+        return new TrainingProgress();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    public FederatedTrainingConfigurer federatedTrainingConfigurer(ClientManager clientManager,
+                                                                   FedlinkServerProperties properties,
+                                                                   ObjectProvider<RoundListener> listeners) {
+        properties.validate();
+        return new FederatedTrainingConfigurer(clientManager, properties, listeners.orderedStream().toList());
     }
 
     /** Attaches every {@link ClientManagerListener} and {@link InstructionListener} bean, in order, once all exist. */

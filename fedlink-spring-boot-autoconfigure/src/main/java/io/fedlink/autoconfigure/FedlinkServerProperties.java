@@ -40,6 +40,13 @@ public class FedlinkServerProperties {
     /** Opt-in client authentication (stock Flower clients send no credentials, so it is off by default). */
     private final Auth auth = new Auth();
 
+    /** Defaults of the training loops built through FederatedTrainingConfigurer. */
+    private final Training training = new Training();
+
+    public Training getTraining() {
+        return training;
+    }
+
     public Boolean getEnabled() {
         return enabled;
     }
@@ -105,12 +112,100 @@ public class FedlinkServerProperties {
             throw new InvalidConfigurationPropertyValueException("fedlink.server.keepalive.permit-time",
                     keepalive.permitTime, "must be zero or positive");
         }
+        Validation.atLeast("fedlink.server.training.rounds", training.rounds, 1);
+        Validation.atLeast("fedlink.server.training.min-fit-results", training.minFitResults, 1);
+        Validation.atLeast("fedlink.server.training.max-in-flight", training.maxInFlight, 1);
+        Validation.atLeast("fedlink.server.training.checkpoints-kept", training.checkpointsKept, 1);
+        if (!(training.minFitFraction >= 0 && training.minFitFraction <= 1)) {
+            throw new InvalidConfigurationPropertyValueException("fedlink.server.training.min-fit-fraction",
+                    training.minFitFraction, "must be between 0 and 1");
+        }
         auth.tokens.forEach((identity, token) -> {
             if (token == null || token.isBlank()) {
                 throw new InvalidConfigurationPropertyValueException("fedlink.server.auth.tokens." + identity, token,
                         "a client token must not be blank");
             }
         });
+    }
+
+    public static class Training {
+
+        /** How many rounds a training runs. */
+        private int rounds = 3;
+
+        /** Fewest successful fit replies for a round to update the model; a round with fewer is recorded as failed. */
+        private int minFitResults = 1;
+
+        /** Fewest successful fit replies as a share of the clients asked (0 to 1); the stricter rule wins. */
+        private double minFitFraction = 0;
+
+        /** Most instructions in flight at once during a fan-out. */
+        private int maxInFlight = 64;
+
+        /** Whether a failed round stops the training (STOP) or the next round follows (CONTINUE). */
+        private io.fedlink.coordinator.RoundFailurePolicy onRoundFailure = io.fedlink.coordinator.RoundFailurePolicy.CONTINUE;
+
+        /** Where checkpoints (global model and history after every round) go; unset keeps none. */
+        private java.nio.file.Path checkpointDirectory;
+
+        /** How many checkpoints to keep. */
+        private int checkpointsKept = 3;
+
+        public int getRounds() {
+            return rounds;
+        }
+
+        public void setRounds(int rounds) {
+            this.rounds = rounds;
+        }
+
+        public int getMinFitResults() {
+            return minFitResults;
+        }
+
+        public void setMinFitResults(int minFitResults) {
+            this.minFitResults = minFitResults;
+        }
+
+        public double getMinFitFraction() {
+            return minFitFraction;
+        }
+
+        public void setMinFitFraction(double minFitFraction) {
+            this.minFitFraction = minFitFraction;
+        }
+
+        public int getMaxInFlight() {
+            return maxInFlight;
+        }
+
+        public void setMaxInFlight(int maxInFlight) {
+            this.maxInFlight = maxInFlight;
+        }
+
+        public io.fedlink.coordinator.RoundFailurePolicy getOnRoundFailure() {
+            return onRoundFailure;
+        }
+
+        public void setOnRoundFailure(io.fedlink.coordinator.RoundFailurePolicy onRoundFailure) {
+            this.onRoundFailure = onRoundFailure;
+        }
+
+        public java.nio.file.Path getCheckpointDirectory() {
+            return checkpointDirectory;
+        }
+
+        public void setCheckpointDirectory(java.nio.file.Path checkpointDirectory) {
+            this.checkpointDirectory = checkpointDirectory;
+        }
+
+        public int getCheckpointsKept() {
+            return checkpointsKept;
+        }
+
+        public void setCheckpointsKept(int checkpointsKept) {
+            this.checkpointsKept = checkpointsKept;
+        }
     }
 
     public static class Auth {

@@ -6,7 +6,10 @@ import io.fedlink.server.ClientProxy;
 import io.fedlink.server.ClientStream;
 import io.fedlink.server.DisconnectReason;
 import io.fedlink.server.InstructionListener;
+import io.fedlink.coordinator.RoundListener;
+import io.fedlink.coordinator.RoundRecord;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -18,7 +21,7 @@ import java.util.Locale;
  * {@code fedlink_clients_connected}, {@code fedlink_instructions_seconds_count{instruction="fit_ins",outcome="ok"}},
  * {@code fedlink_bytes_sent_bytes_total}, ...
  */
-public class FedlinkMetrics implements ClientManagerListener, InstructionListener {
+public class FedlinkMetrics implements ClientManagerListener, InstructionListener, RoundListener {
 
     private final MeterRegistry registry;
     private final Counter bytesSent;
@@ -42,6 +45,26 @@ public class FedlinkMetrics implements ClientManagerListener, InstructionListene
     @Override
     public void unregistered(ClientProxy client, DisconnectReason reason) {
         registry.counter("fedlink.clients.unregistered", "reason", reason.name().toLowerCase(Locale.ROOT)).increment();
+    }
+
+    @Override
+    public void roundCompleted(RoundRecord record) {
+        recordRound(record, "completed");
+    }
+
+    @Override
+    public void roundFailed(RoundRecord record) {
+        recordRound(record, "failed");
+    }
+
+    private void recordRound(RoundRecord record, String status) {
+        registry.counter("fedlink.rounds", "status", status).increment();
+        Timer.builder("fedlink.round.duration").description("Duration of training rounds").tag("status", status)
+                .register(registry).record(record.duration());
+        DistributionSummary.builder("fedlink.round.replies").description("Fit replies per round")
+                .register(registry).record(record.fitReplies());
+        DistributionSummary.builder("fedlink.round.failures").description("Client failures per round")
+                .register(registry).record(record.failures().size());
     }
 
     @Override
