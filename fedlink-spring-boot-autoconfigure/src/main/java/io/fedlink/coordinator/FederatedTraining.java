@@ -157,6 +157,10 @@ public final class FederatedTraining {
                 checkpointStore.save(new Checkpoint(round, model, played));
             }
             RoundRecord record = outcome.record();
+            for (FailureRecord failure : record.failures()) {
+                log.warn("round {}/{}: client {} failed to {}: {}: {}", round, rounds, failure.clientId(),
+                        failure.phase().name().toLowerCase(java.util.Locale.ROOT), failure.error(), failure.message());
+            }
             if (record.completed()) {
                 log.info(record.describe(rounds));
                 notifyListeners(listener -> listener.roundCompleted(record));

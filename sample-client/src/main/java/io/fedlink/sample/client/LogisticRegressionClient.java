@@ -43,7 +43,10 @@ class LogisticRegressionClient implements FederatedClient {
 
     @Override
     public FitRes fit(FitIns ins) {
+        long round = ins.getConfigOrDefault("round", Scalar.getDefaultInstance()).getSint64();
+        log.info("fit round {}: training on {} examples", round, data.trainY().length);
         LogisticRegression model = model(ins.getParameters());
+        pause(properties.getFitDelay());
         double learningRate = ins.getConfigOrDefault("learning_rate", Scalar.newBuilder().setDouble(0.05).build()).getDouble();
         int epochs = (int) ins.getConfigOrDefault("local_epochs", Scalar.newBuilder().setSint64(1).build()).getSint64();
         double loss = model.train(data.trainX(), data.trainY(), epochs, learningRate, 32);
@@ -62,6 +65,18 @@ class LogisticRegressionClient implements FederatedClient {
         return EvaluateRes.newBuilder().setStatus(OK).setLoss((float) lossAndAccuracy[0])
                 .setNumExamples(data.testY().length)
                 .putAllMetrics(Map.of("accuracy", Scalar.newBuilder().setDouble(lossAndAccuracy[1]).build())).build();
+    }
+
+    private static void pause(java.time.Duration delay) {
+        if (delay.isZero()) {
+            return;
+        }
+        try {
+            Thread.sleep(delay.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("fit interrupted: the client is stopping", e);
+        }
     }
 
     private LogisticRegression model(Parameters parameters) {

@@ -18,6 +18,17 @@ public class PartitionProperties {
     /** Number of input features; must match the coordinator's sample.features. */
     private int features = 20;
 
+    /** Extra time each fit takes, to watch (or test) a slow client; 0 for none. */
+    private java.time.Duration fitDelay = java.time.Duration.ZERO;
+
+    public java.time.Duration getFitDelay() {
+        return fitDelay;
+    }
+
+    public void setFitDelay(java.time.Duration fitDelay) {
+        this.fitDelay = fitDelay;
+    }
+
     /** Seed of the data set shared by every client (the true model); the partition seed adds the index. */
     private long seed = 42;
 

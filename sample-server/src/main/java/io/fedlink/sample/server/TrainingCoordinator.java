@@ -63,7 +63,7 @@ class TrainingCoordinator implements ApplicationRunner {
             Map<String, Scalar> fitConfig = Map.of(
                     "learning_rate", Scalar.newBuilder().setDouble(properties.getLearningRate()).build(),
                     "local_epochs", Scalar.newBuilder().setSint64(properties.getLocalEpochs()).build());
-            TrainingResult result = training.builder(initial).fitConfig(round -> fitConfig).build().run();
+            TrainingResult result = training.builder(initial).fitConfig(round -> withRound(fitConfig, round)).build().run();
             logSummary(result.history().rounds(), Duration.ofNanos(System.nanoTime() - started));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -78,6 +78,12 @@ class TrainingCoordinator implements ApplicationRunner {
             int code = exitCode;
             System.exit(SpringApplication.exit(context, () -> code));
         }
+    }
+
+    private static Map<String, Scalar> withRound(Map<String, Scalar> config, int round) {
+        Map<String, Scalar> withRound = new java.util.HashMap<>(config);
+        withRound.put("round", Scalar.newBuilder().setSint64(round).build());
+        return withRound;
     }
 
     private void logSummary(List<RoundRecord> rounds, Duration total) {

@@ -1,0 +1,158 @@
+package io.fedlink.e2e;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** One sample application running as its own JVM, its output in a log file. Close it to end it. */
+final class AppProcess implements AutoCloseable {
+
+    private final String name;
+    private final Process process;
+    private final Path log;
+
+    private AppProcess(String name, Process process, Path log) {
+        this.name = name;
+        this.process = process;
+        this.log = log;
+    }
+
+    static AppProcess start(String name, Path jar, Path logDir, List<String> args) {
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: build it first with ./mvnw package (./scripts/test.sh runs"
+                    + " ./mvnw verify, which packages the samples before these tests)");
+        }
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar", jar.toString()));
+        command.addAll(args);
+        try {
+            Files.createDirectories(logDir);
+            Path log = logDir.resolve(name + ".log");
+            Files.writeString(log, String.join(" ", command) + System.lineSeparator());
+            Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            return new AppProcess(name, process, log);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not start " + name, e);
+        }
+    }
+
+    String name() {
+        return name;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    String output() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    List<String> lines() {
+        return output().lines().toList();
+    }
+
+    /** Waits until a log line matches; fails naming the process and the log on timeout or early exit. */
+    String awaitLine(String what, Duration bound, Predicate<String> line) {
+        long deadline = System.nanoTime() + bound.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (String candidate : lines()) {
+                if (line.test(candidate)) {
+                    return candidate;
+                }
+            }
+            if (!process.isAlive()) {
+                throw new AssertionError(name + " exited (" + process.exitValue() + ") before " + what + "; log " + log);
+            }
+            sleep(100);
+        }
+        throw new AssertionError("Timed out after " + bound + " waiting for " + name + " to log " + what + "; log " + log);
+    }
+
+    /** Waits for the process to exit and returns its exit code; fails on timeout. */
+    int awaitExit(Duration bound) throws InterruptedException {
+        if (!process.waitFor(bound.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError(name + " did not exit within " + bound + "; log " + log);
+        }
+        return process.exitValue();
+    }
+
+    /** SIGKILL: the process gets no chance to say goodbye. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** Sends a POSIX signal (STOP, CONT, ...) with the system's kill command. */
+    void signal(String signal) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new IOException("kill -" + signal + " " + process.pid() + " failed");
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            try {
+                signal("CONT"); // a stopped process cannot handle TERM
+            } catch (IOException ignored) {
+                // already gone
+            }
+            process.destroy();
+            if (!process.waitFor(15, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(15, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
+    /** A coordinator's per-round log line: "round 2/5: replies 3/3, failures 0, loss 0.434, accuracy 0.896, 0.1 s". */
+    record RoundLine(int round, int rounds, int replies, int asked, int failures, double loss, double accuracy) {
+
+        private static final Pattern PATTERN = Pattern.compile(
+                "round (\\d+)/(\\d+): replies (\\d+)/(\\d+), failures (\\d+), loss ([0-9.naN]+), accuracy ([0-9.naN]+)");
+
+        static List<RoundLine> parse(List<String> lines) {
+            List<RoundLine> rounds = new ArrayList<>();
+            for (String line : lines) {
+                Matcher m = PATTERN.matcher(line);
+                if (m.find()) {
+                    rounds.add(new RoundLine(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)),
+                            Integer.parseInt(m.group(3)), Integer.parseInt(m.group(4)), Integer.parseInt(m.group(5)),
+                            number(m.group(6)), number(m.group(7))));
+                }
+            }
+            return rounds;
+        }
+
+        private static double number(String text) {
+            return text.equalsIgnoreCase("nan") || text.equals("n/a") ? Double.NaN : Double.parseDouble(text);
+        }
+    }
+}

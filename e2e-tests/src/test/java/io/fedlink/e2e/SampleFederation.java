@@ -1,0 +1,100 @@
+package io.fedlink.e2e;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Starts the sample coordinator and sample clients as separate JVMs over TCP on 127.0.0.1, each with its own log
+ * under {@code e2e-tests/target/e2e-logs/<test>/}. Close it to end every process it started.
+ */
+final class SampleFederation implements AutoCloseable {
+
+    static final Path REPOSITORY = Path.of(System.getProperty("fedlink.repository", "..")).toAbsolutePath().normalize();
+    static final Path SERVER_JAR = REPOSITORY.resolve("sample-server/target/sample-server-0.1.0-SNAPSHOT.jar");
+    static final Path CLIENT_JAR = REPOSITORY.resolve("sample-client/target/sample-client-0.1.0-SNAPSHOT.jar");
+
+    private final Path logDir;
+    private final List<AppProcess> processes = new ArrayList<>();
+    private final int port;
+    private int coordinators;
+
+    SampleFederation(String testName) {
+        this.logDir = REPOSITORY.resolve("e2e-tests/target/e2e-logs").resolve(testName);
+        this.port = freePort();
+        deleteRecursively(logDir); // checkpoints and port files of an earlier run must not leak into this one
+    }
+
+    /** The coordinator's gRPC port, fixed for the federation so a restarted coordinator is found again. */
+    int port() {
+        return port;
+    }
+
+    Path logDir() {
+        return logDir;
+    }
+
+    /** Starts a coordinator (exits when training is done) and waits until it listens. */
+    AppProcess startCoordinator(String... args) throws IOException {
+        Path portFile = logDir.resolve("port-" + (++coordinators));
+        List<String> all = new ArrayList<>(List.of("--grpc.server.port=" + port, "--server.port=0",
+                "--sample.port-file=" + portFile, "--sample.exit-when-done=true"));
+        all.addAll(List.of(args));
+        AppProcess coordinator = start("coordinator-" + coordinators, SERVER_JAR, all);
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (!Files.exists(portFile)) {
+            if (!coordinator.isAlive() || System.nanoTime() > deadline) {
+                throw new AssertionError("coordinator did not start listening; log:\n" + coordinator.output());
+            }
+            AppProcess.sleep(100);
+        }
+        return coordinator;
+    }
+
+    /** Starts sample client {@code index} of {@code of} against the coordinator's port. */
+    AppProcess startClient(int index, int of, String... args) {
+        List<String> all = new ArrayList<>(List.of("--grpc.client.fedlink.address=static://127.0.0.1:" + port,
+                "--sample.client-index=" + index, "--sample.num-clients=" + of));
+        all.addAll(List.of(args));
+        return start("client-" + index, CLIENT_JAR, all);
+    }
+
+    private AppProcess start(String name, Path jar, List<String> args) {
+        AppProcess process = AppProcess.start(name, jar, logDir, args);
+        processes.add(process);
+        return process;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        for (AppProcess process : processes) {
+            process.close();
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not clear " + dir, e);
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
