@@ -12,7 +12,8 @@ packages=(
   python3-numpy
   protobuf-compiler
   protobuf-compiler-grpc
-  # >>> LEAD: add the chromium packages for the browser tests here, one per line <<<
+  chromium            # headless browser of sample-server's DashboardBrowserTests
+  chromium-driver
 )
 
 missing=()

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -19,14 +20,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The default {@link ClientManager}: an insertion-ordered map guarded by one lock whose condition wakes
- * quorum waiters on every registration. Listeners run after the lock is released.
+ * quorum waiters on every registration. Listeners run after the lock is released. A quorum wait of
+ * {@link #getClients} or {@link #sample} that lasts logs what it waits for every 10 seconds:
+ * {@code waiting for quorum: 1/3 clients connected (fedlink.server.quorum.min-clients=3, timeout in 1m40s)}.
  */
 public class DefaultClientManager implements ClientManager {
 
     private static final Logger log = LoggerFactory.getLogger(DefaultClientManager.class);
+    private static final Duration QUORUM_LOG_INTERVAL = Duration.ofSeconds(10);
 
     private final Duration quorumTimeout;
     private final int maxClients;
+    private final Duration quorumLogInterval;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final Map<String, ClientProxy> clients = new LinkedHashMap<>();
@@ -37,11 +42,20 @@ public class DefaultClientManager implements ClientManager {
      * @param maxClients    registrations beyond this many are refused
      */
     public DefaultClientManager(Duration quorumTimeout, int maxClients) {
+        this(quorumTimeout, maxClients, QUORUM_LOG_INTERVAL);
+    }
+
+    /** As the public constructor, logging a lasting quorum wait every {@code quorumLogInterval} (for tests). */
+    DefaultClientManager(Duration quorumTimeout, int maxClients, Duration quorumLogInterval) {
         this.quorumTimeout = Objects.requireNonNull(quorumTimeout, "quorumTimeout");
         if (maxClients < 1) {
             throw new IllegalArgumentException("maxClients must be at least 1, was " + maxClients);
         }
         this.maxClients = maxClients;
+        if (quorumLogInterval.isNegative() || quorumLogInterval.isZero()) {
+            throw new IllegalArgumentException("quorumLogInterval must be positive, was " + quorumLogInterval);
+        }
+        this.quorumLogInterval = quorumLogInterval;
     }
 
     /** The most clients this registry accepts. */
@@ -158,17 +172,42 @@ public class DefaultClientManager implements ClientManager {
         listeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
+    /** Waits in slices of the log interval, saying after each one what it is still waiting for. */
     private void awaitQuorum(int minNumClients, Duration timeout) {
-        boolean reached;
+        long deadline = System.nanoTime() + saturatedNanos(timeout);
         try {
-            reached = waitFor(minNumClients, timeout);
+            while (true) {
+                long remaining = deadline - System.nanoTime();
+                Duration slice = Duration.ofNanos(Math.max(0, Math.min(remaining, saturatedNanos(quorumLogInterval))));
+                if (waitFor(minNumClients, slice)) {
+                    return;
+                }
+                remaining = deadline - System.nanoTime();
+                if (remaining <= 0) {
+                    throw new QuorumTimeoutException(minNumClients, numAvailable(), timeout);
+                }
+                log.info(quorumProgress(numAvailable(), minNumClients, Duration.ofNanos(remaining)));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new FedlinkException("Interrupted while waiting for " + minNumClients + " clients ("
                     + numAvailable() + " connected)", e);
         }
-        if (!reached) {
-            throw new QuorumTimeoutException(minNumClients, numAvailable(), timeout);
+    }
+
+    /** {@code waiting for quorum: 1/3 clients connected (fedlink.server.quorum.min-clients=3, timeout in 1m40s)}. */
+    static String quorumProgress(int connected, int required, Duration remaining) {
+        long seconds = Math.round(remaining.toMillis() / 1000.0);
+        String left = Duration.ofSeconds(seconds).toString().substring(2).toLowerCase(Locale.ROOT);
+        return "waiting for quorum: " + connected + "/" + required + " clients connected (fedlink.server.quorum.min-clients="
+                + required + ", timeout in " + left + ")";
+    }
+
+    private static long saturatedNanos(Duration duration) {
+        try {
+            return duration.toNanos();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE / 4;
         }
     }
 

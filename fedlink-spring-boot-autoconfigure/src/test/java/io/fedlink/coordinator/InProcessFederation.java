@@ -8,6 +8,7 @@ import io.fedlink.server.ClientManagerServicer;
 import io.fedlink.server.ClientProxy;
 import io.fedlink.server.DefaultClientManager;
 import io.fedlink.server.DefaultClientProxy;
+import io.fedlink.server.InstructionListener;
 import io.fedlink.server.StreamSettings;
 import io.fedlink.server.TimeoutPolicy;
 import io.grpc.ManagedChannel;
@@ -44,16 +45,22 @@ final class InProcessFederation implements AutoCloseable {
         thread.setDaemon(true);
         return thread;
     });
+    private final ClientManagerServicer servicer;
     private final Server server;
     private final ManagedChannel channel;
     private final List<Thread> threads = new CopyOnWriteArrayList<>();
     private final List<Connection> connections = new CopyOnWriteArrayList<>();
 
     InProcessFederation() throws IOException {
-        ClientManagerServicer servicer = new ClientManagerServicer(manager, DefaultClientProxy::new,
+        servicer = new ClientManagerServicer(manager, DefaultClientProxy::new,
                 new StreamSettings(Duration.ofSeconds(30), TimeoutPolicy.DROP), timer);
         server = InProcessServerBuilder.forName(name).addService(servicer).build().start();
         channel = InProcessChannelBuilder.forName(name).build();
+    }
+
+    /** Tells {@code listener} of every instruction's outcome on this coordinator's streams. */
+    void addInstructionListener(InstructionListener listener) {
+        servicer.addInstructionListener(listener);
     }
 
     /** Connects a client that answers with {@code behaviour} and returns its server-side proxy once registered. */

@@ -3,6 +3,10 @@ package io.fedlink.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.fedlink.proto.ClientMessage;
 import io.fedlink.proto.ServerMessage;
 import java.time.Duration;
@@ -16,6 +20,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 class DefaultClientManagerTests {
 
@@ -135,6 +140,58 @@ class DefaultClientManagerTests {
     void invalidArgumentsAreRefusedWithTheirValue() {
         assertThatThrownBy(() -> manager.waitFor(0, Duration.ofSeconds(1))).hasMessageContaining("was 0");
         assertThatThrownBy(() -> new DefaultClientManager(Duration.ofSeconds(1), 0)).hasMessageContaining("maxClients");
+    }
+
+    @Test
+    void quorumProgressNamesTheCountsTheSettingAndTheTimeLeft() {
+        assertThat(DefaultClientManager.quorumProgress(1, 3, Duration.ofMillis(99_700)))
+                .isEqualTo("waiting for quorum: 1/3 clients connected (fedlink.server.quorum.min-clients=3, timeout in 1m40s)");
+        assertThat(DefaultClientManager.quorumProgress(0, 2, Duration.ofSeconds(3605))).endsWith("timeout in 1h5s)");
+        assertThat(DefaultClientManager.quorumProgress(0, 2, Duration.ofMillis(200))).endsWith("timeout in 0s)");
+    }
+
+    @Test
+    void whenAQuorumWaitLastsThenItLogsWhatItWaitsForEveryIntervalUntilItTimesOut() {
+        DefaultClientManager slow = new DefaultClientManager(Duration.ofMillis(1_000), 10, Duration.ofMillis(150));
+        slow.register(client("a"));
+        List<String> lines = logged(() -> assertThatThrownBy(() -> slow.getClients(3))
+                .isInstanceOf(QuorumTimeoutException.class));
+        assertThat(lines).hasSizeGreaterThanOrEqualTo(2).allSatisfy(line -> assertThat(line)
+                .startsWith("waiting for quorum: 1/3 clients connected (fedlink.server.quorum.min-clients=3, timeout in "));
+    }
+
+    @Test
+    void whenTheQuorumArrivesDuringALoggedWaitThenGetClientsReturnsIt() {
+        DefaultClientManager slow = new DefaultClientManager(Duration.ofSeconds(10), 10, Duration.ofMillis(100));
+        slow.register(client("a"));
+        scheduler.schedule(() -> slow.register(client("b")), 400, TimeUnit.MILLISECONDS);
+        List<String> lines = logged(() -> assertThat(slow.getClients(2)).hasSize(2));
+        assertThat(lines).isNotEmpty().allSatisfy(line -> assertThat(line).contains("1/2 clients connected"));
+    }
+
+    @Test
+    void whenTheQuorumIsAlreadyThereThenNothingIsLogged() {
+        DefaultClientManager quick = new DefaultClientManager(Duration.ofSeconds(10), 10, Duration.ofMillis(1));
+        quick.register(client("a"));
+        assertThat(logged(() -> assertThat(quick.sample(1)).hasSize(1))).isEmpty();
+    }
+
+    /** The INFO lines DefaultClientManager logs while {@code action} runs. */
+    private static List<String> logged(Runnable action) {
+        Logger logger = (Logger) LoggerFactory.getLogger(DefaultClientManager.class);
+        Level level = logger.getLevel();
+        ListAppender<ILoggingEvent> appender = new ListAppender<>();
+        appender.start();
+        logger.addAppender(appender);
+        logger.setLevel(Level.INFO);
+        try {
+            action.run();
+        } finally {
+            logger.detachAppender(appender);
+            logger.setLevel(level);
+        }
+        return appender.list.stream().filter(event -> event.getLevel() == Level.INFO)
+                .map(ILoggingEvent::getFormattedMessage).toList();
     }
 
     private static ClientProxy client(String id) {

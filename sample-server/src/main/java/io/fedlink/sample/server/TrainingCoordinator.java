@@ -35,10 +35,21 @@ class TrainingCoordinator implements ApplicationRunner {
 
     private static final Logger log = LoggerFactory.getLogger(TrainingCoordinator.class);
 
+    /** Where the training is. */
+    enum Phase {
+        /** Waiting for clients or playing rounds. */
+        RUNNING,
+        /** Every round was played (some may have failed). */
+        FINISHED,
+        /** The training stopped with an error (see the log). */
+        FAILED
+    }
+
     private final FederatedTrainingConfigurer training;
     private final ClientManager clientManager;
     private final SampleProperties properties;
     private final ConfigurableApplicationContext context;
+    private volatile Phase phase = Phase.RUNNING;
 
     TrainingCoordinator(FederatedTrainingConfigurer training, ClientManager clientManager, SampleProperties properties,
                         ConfigurableApplicationContext context) {
@@ -46,6 +57,11 @@ class TrainingCoordinator implements ApplicationRunner {
         this.clientManager = clientManager;
         this.properties = properties;
         this.context = context;
+    }
+
+    /** Where the training is; safe to read from any thread. */
+    Phase phase() {
+        return phase;
     }
 
     @Override
@@ -65,11 +81,14 @@ class TrainingCoordinator implements ApplicationRunner {
                     "local_epochs", Scalar.newBuilder().setSint64(properties.getLocalEpochs()).build());
             TrainingResult result = training.builder(initial).fitConfig(round -> withRound(fitConfig, round)).build().run();
             logSummary(result.history().rounds(), Duration.ofNanos(System.nanoTime() - started));
+            phase = Phase.FINISHED;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            phase = Phase.FAILED;
             exitCode = 1;
         } catch (RuntimeException e) {
             log.error("Training failed", e);
+            phase = Phase.FAILED;
             exitCode = 1;
         } finally {
             disconnectClients();
