@@ -44,11 +44,11 @@ class KeepaliveInteropTests {
     void pythonClientPingingEvery10SecondsWhileIdleIsNotDroppedWhenTheCoordinatorPermitsKeepalive() throws Exception {
         TestCoordinator coordinator = fixture.coordinator(TestCoordinator.builder()
                 .permitKeepAlive(true).keepAliveTime(Duration.ofSeconds(10)));
-        PythonPeer python = fixture.pythonClient("python-client", coordinator.target(), PINGING_CLIENT);
+        PeerProcess python = fixture.pythonClient("python-client", coordinator.target(), PINGING_CLIENT);
         ClientProxy client = fixture.awaitClients(coordinator, 1, Duration.ofSeconds(60)).get(0);
         ClientMessage.FitRes fit = client.fit(ServerMessage.FitIns.newBuilder().setParameters(MODEL).build());
 
-        PythonPeer.sleep(IDLE);
+        PeerProcess.sleep(IDLE);
 
         assertThat(client.isConnected()).as("still connected after idling " + IDLE).isTrue();
         ClientMessage.EvaluateRes evaluate = client.evaluate(ServerMessage.EvaluateIns.newBuilder()
@@ -64,7 +64,7 @@ class KeepaliveInteropTests {
     @Test
     void withGrpcsDefaultKeepalivePolicyTheSameClientIsToldTooManyPingsAndDropped() throws Exception {
         TestCoordinator coordinator = fixture.coordinator(TestCoordinator.builder().permitKeepAlive(false));
-        PythonPeer python = fixture.pythonClient("python-client", coordinator.target(), PINGING_CLIENT);
+        PeerProcess python = fixture.pythonClient("python-client", coordinator.target(), PINGING_CLIENT);
         ClientProxy client = fixture.awaitClients(coordinator, 1, Duration.ofSeconds(60)).get(0);
         client.fit(ServerMessage.FitIns.newBuilder().setParameters(MODEL).build());
 

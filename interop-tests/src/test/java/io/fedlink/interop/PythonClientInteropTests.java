@@ -40,7 +40,7 @@ class PythonClientInteropTests {
     @Test
     void pythonClientJoinsWithoutHandshakeAndAnswersEveryInstructionWithTheMatchingCase() throws Exception {
         TestCoordinator coordinator = fixture.coordinator(TestCoordinator.builder());
-        PythonPeer python = fixture.pythonClient("python-client", coordinator.target(), "--partition", "3", "--model-dim", "8");
+        PeerProcess python = fixture.pythonClient("python-client", coordinator.target(), "--partition", "3", "--model-dim", "8");
         ClientProxy client = fixture.awaitClients(coordinator, 1, JOIN).get(0);
 
         ClientMessage.GetParametersRes parameters = client.getParameters(ServerMessage.GetParametersIns.getDefaultInstance());
@@ -90,7 +90,7 @@ class PythonClientInteropTests {
     @Test
     void pythonClientThatSendsTheSeedHandshakeFirstIsServedAsWell() throws Exception {
         TestCoordinator coordinator = fixture.coordinator(TestCoordinator.builder());
-        PythonPeer python = fixture.pythonClient("python-client", coordinator.target(), "--misbehave", "handshake");
+        PeerProcess python = fixture.pythonClient("python-client", coordinator.target(), "--misbehave", "handshake");
         ClientProxy client = fixture.awaitClients(coordinator, 1, JOIN).get(0);
         python.awaitLine("^JOINING", JOIN);
 
@@ -104,7 +104,7 @@ class PythonClientInteropTests {
     @Test
     void pythonClientHangingUpOnReconnectWithoutReplyingCountsAsAcknowledged() throws Exception {
         TestCoordinator coordinator = fixture.coordinator(TestCoordinator.builder());
-        PythonPeer python = fixture.pythonClient("python-client", coordinator.target(), "--misbehave", "hang-up-on-reconnect");
+        PeerProcess python = fixture.pythonClient("python-client", coordinator.target(), "--misbehave", "hang-up-on-reconnect");
         ClientProxy client = fixture.awaitClients(coordinator, 1, JOIN).get(0);
 
         ClientMessage.DisconnectRes disconnect = client.reconnect(5);
