@@ -83,6 +83,21 @@ class LargeModelInteropTests {
     }
 
     @Test
+    void instructionLargerThanThePythonClientsOwnLimitFailsItsStreamAndTheCoordinatorSeesItLeave() throws Exception {
+        TestCoordinator coordinator = fixture.coordinator(TestCoordinator.builder());
+        PeerProcess python = fixture.pythonClient("python-client", coordinator.target(),
+                "--max-message-bytes", String.valueOf(4 * MiB));
+        ClientProxy client = fixture.awaitClients(coordinator, 1, Duration.ofSeconds(60)).get(0);
+        Parameters model = withFrozenLayer(Npy.float32Pattern(5 * MiB / 4));
+
+        assertThatThrownBy(() -> client.fit(ServerMessage.FitIns.newBuilder().setParameters(model).build()))
+                .isInstanceOf(ClientDisconnectedException.class).hasMessageContaining("fit_ins");
+
+        python.awaitLine("^STREAM-FAILED RESOURCE_EXHAUSTED ", Duration.ofSeconds(60));
+        assertThat(coordinator.clientManager().numAvailable()).isZero();
+    }
+
+    @Test
     void modelsLargerThan64MiBCrossBothWaysBetweenPythonServerAndJavaClient() throws Exception {
         PeerProcess server = fixture.pythonServer("python-server", "--expected-clients", "1", "--rounds", "1",
                 "--extra-tensor-elements", String.valueOf(FROZEN_ELEMENTS));
