@@ -102,6 +102,22 @@ class PythonClientInteropTests {
     }
 
     @Test
+    void pythonClientAskedToReconnectAfterOneSecondJoinsAgainAsANewClientAndShutsDownOnZeroSeconds() throws Exception {
+        TestCoordinator coordinator = fixture.coordinator(TestCoordinator.builder());
+        PeerProcess python = fixture.pythonClient("python-client", coordinator.target());
+        ClientProxy first = fixture.awaitClients(coordinator, 1, JOIN).get(0);
+
+        assertThat(first.reconnect(1).getReason()).isEqualTo(Reason.RECONNECT);
+        ClientProxy second = fixture.awaitClients(coordinator, 1, JOIN).get(0);
+
+        assertThat(second.id()).as("a fresh registration").isNotEqualTo(first.id());
+        assertThat(second.reconnect(0).getReason()).isEqualTo(Reason.RECONNECT);
+        python.awaitSuccess(EXIT);
+        assertThat(python.stdout().lines().filter(line -> line.startsWith("JOINING"))).hasSize(2);
+        assertThat(python.stdout()).contains("RECONNECTING 1", "SHUTDOWN reconnect_ins seconds=0");
+    }
+
+    @Test
     void pythonClientHangingUpOnReconnectWithoutReplyingCountsAsAcknowledged() throws Exception {
         TestCoordinator coordinator = fixture.coordinator(TestCoordinator.builder());
         PeerProcess python = fixture.pythonClient("python-client", coordinator.target(), "--misbehave", "hang-up-on-reconnect");
