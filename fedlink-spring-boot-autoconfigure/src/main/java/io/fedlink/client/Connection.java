@@ -16,6 +16,7 @@ import io.grpc.stub.ClientCalls;
 import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.MetadataUtils;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
@@ -176,8 +177,20 @@ public final class Connection implements AutoCloseable {
                     // "UNAVAILABLE: io exception" says little; the transport's cause says "Connection refused".
                     + (status.getCause() == null || status.getCause().getMessage() == null ? ""
                     : " (" + status.getCause().getMessage() + ")");
+            if (isTooManyPings(status)) {
+                message += ". The coordinator permits fewer keepalive pings than this client sends: raise"
+                        + " grpc.client.fedlink.keep-alive-time (a Flower server tolerates one ping per 5 minutes on an"
+                        + " idle stream) or lower fedlink.server.keepalive.permit-time on a fedlink coordinator";
+            }
         }
         return new ConnectionClosedException(message, status, ended.cause());
+    }
+
+    /** GOAWAY ENHANCE_YOUR_CALM "too_many_pings": grpc-java reports it as UNAVAILABLE "Too many pings". */
+    private static boolean isTooManyPings(Status status) {
+        String description = status.getDescription();
+        return description != null
+                && description.toLowerCase(Locale.ROOT).replace('_', ' ').contains("too many pings");
     }
 
     private final class Receiver implements ClientResponseObserver<ClientMessage, ServerMessage> {

@@ -17,7 +17,7 @@ final class Await {
             if (System.nanoTime() > deadline) {
                 fail("Not true within " + timeout + ": " + what);
             }
-            PythonPeer.sleep(Duration.ofMillis(25));
+            PeerProcess.sleep(Duration.ofMillis(25));
         }
     }
 }

@@ -13,7 +13,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.TestInfo;
 
 /**
- * What one interop test started: Python peers, Java clients, coordinators. Everything is closed in reverse
+ * What one interop test started: Python peers, Java clients and jars, coordinators. Everything is closed in reverse
  * order by {@link #close()} (call it from {@code @AfterEach}); logs go to target/interop-logs/&lt;class&gt;/&lt;test&gt;/.
  */
 final class InteropFixture implements AutoCloseable {
@@ -23,7 +23,7 @@ final class InteropFixture implements AutoCloseable {
 
     private final Path logDir;
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
-    private final List<PythonPeer> peers = new ArrayList<>();
+    private final List<PeerProcess> peers = new ArrayList<>();
 
     private InteropFixture(Path logDir) {
         this.logDir = logDir;
@@ -41,34 +41,48 @@ final class InteropFixture implements AutoCloseable {
     }
 
     /** Starts flower_like_client.py against {@code target} with the extra arguments; closed at the end of the test. */
-    PythonPeer pythonClient(String name, String target, String... arguments) {
+    PeerProcess pythonClient(String name, String target, String... arguments) {
         List<String> all = new ArrayList<>(List.of("--target", target, "--max-seconds", "600"));
         all.addAll(List.of(arguments));
-        return peer(PythonPeer.start(name, CLIENT_SCRIPT, all, logDir));
+        return peer(PeerProcess.python(name, CLIENT_SCRIPT, all, logDir));
     }
 
     /** Starts flower_like_server.py with the arguments; closed at the end of the test. */
-    PythonPeer pythonServer(String name, String... arguments) {
-        return peer(PythonPeer.start(name, SERVER_SCRIPT, List.of(arguments), logDir));
+    PeerProcess pythonServer(String name, String... arguments) {
+        return peer(PeerProcess.python(name, SERVER_SCRIPT, List.of(arguments), logDir));
     }
 
-    private PythonPeer peer(PythonPeer peer) {
+    /** Starts {@code java -jar jar arguments}; closed at the end of the test. */
+    PeerProcess javaJar(String name, Path jar, String... arguments) {
+        return peer(PeerProcess.java(name, jar, List.of(arguments), logDir));
+    }
+
+    /** State and output of every peer process started so far, for failure messages. */
+    String describePeers() {
+        return peers.stream().map(PeerProcess::describe).collect(Collectors.joining("\n"));
+    }
+
+    /** Whether a peer process started so far has exited. */
+    boolean somePeerExited() {
+        return peers.stream().anyMatch(peer -> !peer.isAlive());
+    }
+
+    private PeerProcess peer(PeerProcess peer) {
         peers.add(peer);
         return closeAtEnd(peer);
     }
 
     /**
      * Waits (bounded) until {@code count} clients are connected to the coordinator and returns them; fails with
-     * the output of every Python peer if one of them exits first or the bound passes.
+     * the output of every peer process if one of them exits first or the bound passes.
      */
     List<ClientProxy> awaitClients(TestCoordinator coordinator, int count, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!coordinator.clientManager().waitFor(count, Duration.ofMillis(250))) {
-            boolean someoneExited = peers.stream().anyMatch(peer -> !peer.isAlive());
+            boolean someoneExited = somePeerExited();
             if (someoneExited || System.nanoTime() > deadline) {
-                fail((someoneExited ? "A Python peer exited" : "Not " + count + " clients within " + timeout)
-                        + " (" + coordinator.clientManager().numAvailable() + " connected)\n"
-                        + peers.stream().map(PythonPeer::describe).collect(Collectors.joining("\n")));
+                fail((someoneExited ? "A peer process exited" : "Not " + count + " clients within " + timeout)
+                        + " (" + coordinator.clientManager().numAvailable() + " connected)\n" + describePeers());
             }
         }
         return coordinator.clientManager().all();

@@ -26,7 +26,7 @@ class JavaClientAgainstPythonServerTests {
 
     @Test
     void javaClientWithoutHandshakeCompletesEveryRoundAndTheServerFindsEveryReplyRight() throws Exception {
-        PythonPeer server = fixture.pythonServer("python-server", "--expected-clients", "1", "--rounds", "3");
+        PeerProcess server = fixture.pythonServer("python-server", "--expected-clients", "1", "--rounds", "3");
         int port = Integer.parseInt(server.awaitLine("^PORT (\\d+)$", Duration.ofSeconds(60)).group(1));
         JavaTestClient java = fixture.closeAtEnd(JavaTestClient.join("java-client", "127.0.0.1", port, 1f));
 
@@ -40,7 +40,7 @@ class JavaClientAgainstPythonServerTests {
 
     @Test
     void seedStyleHandshakeIsTakenAsAWrongReplyByAFlowerStyleServer() throws Exception {
-        PythonPeer server = fixture.pythonServer("python-server", "--expected-clients", "1", "--rounds", "1");
+        PeerProcess server = fixture.pythonServer("python-server", "--expected-clients", "1", "--rounds", "1");
         int port = Integer.parseInt(server.awaitLine("^PORT (\\d+)$", Duration.ofSeconds(60)).group(1));
         fixture.closeAtEnd(JavaTestClient.joinWithHandshake("java-client", "127.0.0.1", port));
 

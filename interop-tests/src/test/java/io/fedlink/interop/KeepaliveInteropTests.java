@@ -1,13 +1,20 @@
 package io.fedlink.interop;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.fedlink.client.Connection;
+import io.fedlink.client.ConnectionClosedException;
+import io.fedlink.client.ConnectionTemplate;
 import io.fedlink.proto.ClientMessage;
 import io.fedlink.proto.Code;
 import io.fedlink.proto.Parameters;
 import io.fedlink.proto.ServerMessage;
 import io.fedlink.server.ClientProxy;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -15,10 +22,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 
 /**
- * A Python client that pings every 10 s (grpc.keepalive_time_ms=10000, permit without calls) while it idles
- * between instructions, as in long local training. grpc-java tolerates one ping per 5 minutes by default and
- * answers a third early ping with GOAWAY "too_many_pings"; the coordinator must permit pings every 5 s.
- * Slow on purpose: the client idles for 25 s.
+ * Client pings while a stream idles, as in long local training, in both directions. A Python client that pings every
+ * 10 s (grpc.keepalive_time_ms=10000, permit without calls): grpc-java tolerates one ping per 5 minutes by default and
+ * answers a third early ping with GOAWAY "too_many_pings", so the coordinator must permit pings every 5 s. A Java
+ * client that pings every 10 s joining a Flower-style server (gRPC core's default tolerance is also 5 minutes) meets
+ * the same fate. Slow on purpose: the streams idle for 25 to 60 s.
  */
 @Tag("slow")
 class KeepaliveInteropTests {
@@ -44,11 +52,11 @@ class KeepaliveInteropTests {
     void pythonClientPingingEvery10SecondsWhileIdleIsNotDroppedWhenTheCoordinatorPermitsKeepalive() throws Exception {
         TestCoordinator coordinator = fixture.coordinator(TestCoordinator.builder()
                 .permitKeepAlive(true).keepAliveTime(Duration.ofSeconds(10)));
-        PythonPeer python = fixture.pythonClient("python-client", coordinator.target(), PINGING_CLIENT);
+        PeerProcess python = fixture.pythonClient("python-client", coordinator.target(), PINGING_CLIENT);
         ClientProxy client = fixture.awaitClients(coordinator, 1, Duration.ofSeconds(60)).get(0);
         ClientMessage.FitRes fit = client.fit(ServerMessage.FitIns.newBuilder().setParameters(MODEL).build());
 
-        PythonPeer.sleep(IDLE);
+        PeerProcess.sleep(IDLE);
 
         assertThat(client.isConnected()).as("still connected after idling " + IDLE).isTrue();
         ClientMessage.EvaluateRes evaluate = client.evaluate(ServerMessage.EvaluateIns.newBuilder()
@@ -60,11 +68,38 @@ class KeepaliveInteropTests {
         assertThat(python.stderr()).doesNotContain("too_many_pings");
     }
 
-    /** The control: shows that the test above would fail without the permit-keepalive settings. */
+    /**
+     * The other direction: a Flower server (gRPC core, which tolerates pings every 5 minutes on an idle connection)
+     * tells a Java client that pings every 10 s "too_many_pings" and closes the connection, so a Java client joining
+     * a Flower server needs {@code grpc.client.fedlink.keep-alive-time} of 5 minutes or more (or no keepalive: the
+     * Flower server pings every 210 s itself). Here the server waits for a second client that never comes, so the
+     * Java client's stream stays idle.
+     */
+    @Test
+    void javaClientPingingEvery10SecondsWhileIdleIsToldTooManyPingsByAFlowerStyleServer() throws Exception {
+        PeerProcess server = fixture.pythonServer("python-server", "--expected-clients", "2", "--join-timeout", "120");
+        int port = Integer.parseInt(server.awaitLine("^PORT (\\d+)$", Duration.ofSeconds(60)).group(1));
+        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext()
+                .keepAliveTime(10, TimeUnit.SECONDS).keepAliveTimeout(20, TimeUnit.SECONDS).build();
+        fixture.closeAtEnd(channel::shutdownNow);
+        Connection connection = fixture.closeAtEnd(new ConnectionTemplate(channel, TestCoordinator.MAX_MESSAGE_BYTES,
+                "127.0.0.1:" + port).connect());
+        assertThat(connection.awaitReady(Duration.ofSeconds(30))).isTrue();
+        server.awaitLine("^JOINED ", Duration.ofSeconds(30));
+
+        ConnectionClosedException closed = catchThrowableOfType(() -> connection.consume(Duration.ofSeconds(120)),
+                ConnectionClosedException.class);
+
+        assertThat(closed).as("the idle stream was closed within 120 s").isNotNull();
+        assertThat(closed.getMessage()).contains("UNAVAILABLE").containsIgnoringCase("too many pings")
+                .contains("raise grpc.client.fedlink.keep-alive-time");
+    }
+
+    /** The control: shows that the first test would fail without the permit-keepalive settings. */
     @Test
     void withGrpcsDefaultKeepalivePolicyTheSameClientIsToldTooManyPingsAndDropped() throws Exception {
         TestCoordinator coordinator = fixture.coordinator(TestCoordinator.builder().permitKeepAlive(false));
-        PythonPeer python = fixture.pythonClient("python-client", coordinator.target(), PINGING_CLIENT);
+        PeerProcess python = fixture.pythonClient("python-client", coordinator.target(), PINGING_CLIENT);
         ClientProxy client = fixture.awaitClients(coordinator, 1, Duration.ofSeconds(60)).get(0);
         client.fit(ServerMessage.FitIns.newBuilder().setParameters(MODEL).build());
 

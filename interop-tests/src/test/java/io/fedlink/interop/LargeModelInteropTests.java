@@ -43,7 +43,7 @@ class LargeModelInteropTests {
     @Test
     void modelsLargerThan64MiBCrossBothWaysBetweenCoordinatorAndPythonClient() throws Exception {
         TestCoordinator coordinator = fixture.coordinator(TestCoordinator.builder());
-        PythonPeer python = fixture.pythonClient("python-client", coordinator.target());
+        PeerProcess python = fixture.pythonClient("python-client", coordinator.target());
         ClientProxy client = fixture.awaitClients(coordinator, 1, Duration.ofSeconds(60)).get(0);
         ByteString frozen = Npy.float32Pattern(FROZEN_ELEMENTS);
         Parameters model = withFrozenLayer(frozen);
@@ -70,7 +70,7 @@ class LargeModelInteropTests {
     @Test
     void withGrpcsDefault4MiBInboundLimitA5MiBReplyWouldBeRefused() throws Exception {
         TestCoordinator coordinator = fixture.coordinator(TestCoordinator.builder().maxInboundMessageBytes(4 * MiB));
-        PythonPeer python = fixture.pythonClient("python-client", coordinator.target());
+        PeerProcess python = fixture.pythonClient("python-client", coordinator.target());
         ClientProxy client = fixture.awaitClients(coordinator, 1, Duration.ofSeconds(60)).get(0);
         Parameters model = withFrozenLayer(Npy.float32Pattern(5 * MiB / 4));
 
@@ -83,8 +83,23 @@ class LargeModelInteropTests {
     }
 
     @Test
+    void instructionLargerThanThePythonClientsOwnLimitFailsItsStreamAndTheCoordinatorSeesItLeave() throws Exception {
+        TestCoordinator coordinator = fixture.coordinator(TestCoordinator.builder());
+        PeerProcess python = fixture.pythonClient("python-client", coordinator.target(),
+                "--max-message-bytes", String.valueOf(4 * MiB));
+        ClientProxy client = fixture.awaitClients(coordinator, 1, Duration.ofSeconds(60)).get(0);
+        Parameters model = withFrozenLayer(Npy.float32Pattern(5 * MiB / 4));
+
+        assertThatThrownBy(() -> client.fit(ServerMessage.FitIns.newBuilder().setParameters(model).build()))
+                .isInstanceOf(ClientDisconnectedException.class).hasMessageContaining("fit_ins");
+
+        python.awaitLine("^STREAM-FAILED RESOURCE_EXHAUSTED ", Duration.ofSeconds(60));
+        assertThat(coordinator.clientManager().numAvailable()).isZero();
+    }
+
+    @Test
     void modelsLargerThan64MiBCrossBothWaysBetweenPythonServerAndJavaClient() throws Exception {
-        PythonPeer server = fixture.pythonServer("python-server", "--expected-clients", "1", "--rounds", "1",
+        PeerProcess server = fixture.pythonServer("python-server", "--expected-clients", "1", "--rounds", "1",
                 "--extra-tensor-elements", String.valueOf(FROZEN_ELEMENTS));
         int port = Integer.parseInt(server.awaitLine("^PORT (\\d+)$", Duration.ofSeconds(60)).group(1));
         JavaTestClient java = fixture.closeAtEnd(JavaTestClient.join("java-client", "127.0.0.1", port, 1f));

@@ -39,7 +39,7 @@ class MixedFederationInteropTests {
     @Test
     void twoPythonAndTwoJavaClientsAnswerFitAndEvaluateInTheSameRounds() throws Exception {
         TestCoordinator coordinator = fixture.coordinator(TestCoordinator.builder());
-        List<PythonPeer> pythons = List.of(
+        List<PeerProcess> pythons = List.of(
                 fixture.pythonClient("python-0", coordinator.target(), "--partition", "0"),
                 fixture.pythonClient("python-1", coordinator.target(), "--partition", "1"));
         List<JavaTestClient> javas = List.of(
@@ -85,7 +85,7 @@ class MixedFederationInteropTests {
             client.reconnect(0);
         }
         assertThat(coordinator.clientManager().numAvailable()).isZero();
-        for (PythonPeer python : pythons) {
+        for (PeerProcess python : pythons) {
             python.awaitSuccess(Duration.ofSeconds(60));
             assertThat(python.stdout().lines().filter(line -> line.startsWith("HANDLED fit_ins"))).hasSize(2);
         }

@@ -63,7 +63,7 @@ class ProtocolInteropTests {
     @Test
     void hangUpDuringFitFailsTheCallPromptlyAndUnregistersTheClient() throws Exception {
         TestCoordinator coordinator = fixture.coordinator(TestCoordinator.builder().replyTimeout(Duration.ofMinutes(5)));
-        PythonPeer python = fixture.pythonClient("python-client", coordinator.target(), "--misbehave", "hang-up-during-fit");
+        PeerProcess python = fixture.pythonClient("python-client", coordinator.target(), "--misbehave", "hang-up-during-fit");
         ClientProxy client = fixture.awaitClients(coordinator, 1, JOIN).get(0);
 
         // Far below the 5-minute reply timeout: the failure comes from the hang-up, not from a timer.
@@ -83,7 +83,7 @@ class ProtocolInteropTests {
     @Test
     void silentClientTimesOutAndIsDroppedSoTheNextRoundGoesOnWithoutIt() throws Exception {
         TestCoordinator coordinator = fixture.coordinator(TestCoordinator.builder().replyTimeout(Duration.ofSeconds(3)));
-        PythonPeer python = fixture.pythonClient("python-silent", coordinator.target(), "--misbehave", "silent");
+        PeerProcess python = fixture.pythonClient("python-silent", coordinator.target(), "--misbehave", "silent");
         ClientProxy silent = fixture.awaitClients(coordinator, 1, JOIN).get(0);
 
         assertThatThrownBy(() -> silent.fit(FIT)).isInstanceOf(ClientReplyTimeoutException.class)

@@ -40,7 +40,7 @@ class PythonClientInteropTests {
     @Test
     void pythonClientJoinsWithoutHandshakeAndAnswersEveryInstructionWithTheMatchingCase() throws Exception {
         TestCoordinator coordinator = fixture.coordinator(TestCoordinator.builder());
-        PythonPeer python = fixture.pythonClient("python-client", coordinator.target(), "--partition", "3", "--model-dim", "8");
+        PeerProcess python = fixture.pythonClient("python-client", coordinator.target(), "--partition", "3", "--model-dim", "8");
         ClientProxy client = fixture.awaitClients(coordinator, 1, JOIN).get(0);
 
         ClientMessage.GetParametersRes parameters = client.getParameters(ServerMessage.GetParametersIns.getDefaultInstance());
@@ -90,7 +90,7 @@ class PythonClientInteropTests {
     @Test
     void pythonClientThatSendsTheSeedHandshakeFirstIsServedAsWell() throws Exception {
         TestCoordinator coordinator = fixture.coordinator(TestCoordinator.builder());
-        PythonPeer python = fixture.pythonClient("python-client", coordinator.target(), "--misbehave", "handshake");
+        PeerProcess python = fixture.pythonClient("python-client", coordinator.target(), "--misbehave", "handshake");
         ClientProxy client = fixture.awaitClients(coordinator, 1, JOIN).get(0);
         python.awaitLine("^JOINING", JOIN);
 
@@ -102,9 +102,25 @@ class PythonClientInteropTests {
     }
 
     @Test
+    void pythonClientAskedToReconnectAfterOneSecondJoinsAgainAsANewClientAndShutsDownOnZeroSeconds() throws Exception {
+        TestCoordinator coordinator = fixture.coordinator(TestCoordinator.builder());
+        PeerProcess python = fixture.pythonClient("python-client", coordinator.target());
+        ClientProxy first = fixture.awaitClients(coordinator, 1, JOIN).get(0);
+
+        assertThat(first.reconnect(1).getReason()).isEqualTo(Reason.RECONNECT);
+        ClientProxy second = fixture.awaitClients(coordinator, 1, JOIN).get(0);
+
+        assertThat(second.id()).as("a fresh registration").isNotEqualTo(first.id());
+        assertThat(second.reconnect(0).getReason()).isEqualTo(Reason.RECONNECT);
+        python.awaitSuccess(EXIT);
+        assertThat(python.stdout().lines().filter(line -> line.startsWith("JOINING"))).hasSize(2);
+        assertThat(python.stdout()).contains("RECONNECTING 1", "SHUTDOWN reconnect_ins seconds=0");
+    }
+
+    @Test
     void pythonClientHangingUpOnReconnectWithoutReplyingCountsAsAcknowledged() throws Exception {
         TestCoordinator coordinator = fixture.coordinator(TestCoordinator.builder());
-        PythonPeer python = fixture.pythonClient("python-client", coordinator.target(), "--misbehave", "hang-up-on-reconnect");
+        PeerProcess python = fixture.pythonClient("python-client", coordinator.target(), "--misbehave", "hang-up-on-reconnect");
         ClientProxy client = fixture.awaitClients(coordinator, 1, JOIN).get(0);
 
         ClientMessage.DisconnectRes disconnect = client.reconnect(5);

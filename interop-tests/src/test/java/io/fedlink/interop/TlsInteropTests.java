@@ -42,7 +42,7 @@ class TlsInteropTests {
     @Test
     void pythonClientTrustingTheSelfSignedCertificateJoinsTheTlsCoordinatorAndAnswersAFit() throws Exception {
         TestCoordinator coordinator = fixture.coordinator(TestCoordinator.builder().tls(certificate));
-        PythonPeer python = fixture.pythonClient("python-client", coordinator.target(),
+        PeerProcess python = fixture.pythonClient("python-client", coordinator.target(),
                 "--tls-root-cert", certificate.certificatePem().toString());
         ClientProxy client = fixture.awaitClients(coordinator, 1, Duration.ofSeconds(60)).get(0);
 
@@ -58,7 +58,7 @@ class TlsInteropTests {
     @Test
     void pythonClientWithoutTheCertificateCannotJoinTheTlsCoordinator() throws Exception {
         TestCoordinator coordinator = fixture.coordinator(TestCoordinator.builder().tls(certificate));
-        PythonPeer python = fixture.pythonClient("python-plaintext", coordinator.target());
+        PeerProcess python = fixture.pythonClient("python-plaintext", coordinator.target());
 
         python.awaitLine("^STREAM-FAILED UNAVAILABLE", Duration.ofSeconds(60));
         assertThat(coordinator.clientManager().numAvailable()).isZero();
@@ -66,7 +66,7 @@ class TlsInteropTests {
 
     @Test
     void javaClientJoinsTheTlsPythonServerAndCompletesItsRounds() throws Exception {
-        PythonPeer server = fixture.pythonServer("python-server", "--expected-clients", "1", "--rounds", "2",
+        PeerProcess server = fixture.pythonServer("python-server", "--expected-clients", "1", "--rounds", "2",
                 "--tls-cert", certificate.certificatePem().toString(),
                 "--tls-key", certificate.writePrivateKeyPem().toString());
         int port = Integer.parseInt(server.awaitLine("^PORT (\\d+)$", Duration.ofSeconds(60)).group(1));

@@ -7,16 +7,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One running Python program with its stdout and stderr captured to files. Every wait is bounded; a wait that
- * fails says what the process printed. {@link #close()} destroys the process (and waits for it, bounded).
+ * One peer running as its own process (a Python program, or a Spring Boot jar on this JVM's {@code java}) with its
+ * stdout and stderr captured to files. Every wait is bounded; a wait that fails says what the process printed.
+ * {@link #close()} destroys the process (and waits for it, bounded).
  */
-final class PythonPeer implements AutoCloseable {
+final class PeerProcess implements AutoCloseable {
 
     private static final Duration POLL = Duration.ofMillis(50);
 
@@ -25,27 +27,41 @@ final class PythonPeer implements AutoCloseable {
     private final Path stdout;
     private final Path stderr;
 
-    private PythonPeer(String name, Process process, Path stdout, Path stderr) {
+    private PeerProcess(String name, Process process, Path stdout, Path stderr) {
         this.name = name;
         this.process = process;
         this.stdout = stdout;
         this.stderr = stderr;
     }
 
-    static PythonPeer start(String name, String script, List<String> arguments, Path logDir) {
-        DebianPython python = DebianPython.get();
+    /** Starts one of this module's Python programs on Debian's interpreter. */
+    static PeerProcess python(String name, String script, List<String> arguments, Path logDir) {
+        return start(name, DebianPython.get().processBuilder(script, arguments), logDir);
+    }
+
+    /**
+     * Starts {@code java -jar jar arguments} with the JVM that runs the tests, tuned for a short life on a busy
+     * machine (256 MB heap, C1 only: Spring Boot starts faster).
+     */
+    static PeerProcess java(String name, Path jar, List<String> arguments, Path logDir) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar", jar.toString()));
+        command.addAll(arguments);
+        return start(name, new ProcessBuilder(command), logDir);
+    }
+
+    private static PeerProcess start(String name, ProcessBuilder builder, Path logDir) {
         Path stdout = logDir.resolve(name + ".out");
         Path stderr = logDir.resolve(name + ".err");
         try {
             Files.createDirectories(logDir);
-            ProcessBuilder builder = python.processBuilder(script, arguments)
-                    .redirectOutput(stdout.toFile())
+            builder.redirectOutput(stdout.toFile())
                     .redirectError(stderr.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
             Files.writeString(logDir.resolve(name + ".cmd"), String.join(" ", builder.command()) + "\n");
-            return new PythonPeer(name, builder.start(), stdout, stderr);
+            return new PeerProcess(name, builder.start(), stdout, stderr);
         } catch (IOException e) {
-            throw new IllegalStateException("Cannot start " + script + " for " + name, e);
+            throw new IllegalStateException("Cannot start " + builder.command() + " for " + name, e);
         }
     }
 

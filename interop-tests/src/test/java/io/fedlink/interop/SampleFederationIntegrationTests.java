@@ -1,0 +1,208 @@
+package io.fedlink.interop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.jayway.jsonpath.JsonPath;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import java.util.zip.ZipFile;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+
+/**
+ * The real sample coordinator (sample-server jar: FedAvg logistic regression, weights (20,) and bias (1,) as float32
+ * .npy tensors) trains with two Java sample clients (sample-client jar) and two Flower-style Python clients in the
+ * same rounds, every party in its own process on 127.0.0.1. Run by failsafe in the integration-test phase, after
+ * Maven has packaged the samples (see {@link SampleApps}).
+ *
+ * <p>Where the results are read: the coordinator's {@code /actuator/fedlink} endpoint while it waits for its quorum
+ * (three clients registered, no round yet); the round history in its last checkpoint after it exited (the same
+ * {@code RoundRecord}s the endpoint shows, but still there when the process is gone: {@code sample.exit-when-done}
+ * ends it seconds after the last round); and its log lines {@code round n/N: replies 4/4, failures 0, ...}.
+ */
+class SampleFederationIntegrationTests {
+
+    private static final int ROUNDS = 5;
+    private static final int CLIENTS = 4;
+    private static final Duration START = Duration.ofSeconds(120);
+    private static final Pattern ROUND_LINE = Pattern.compile(
+            "round (\\d+)/" + ROUNDS + ": replies (\\d+)/(\\d+), failures (\\d+), loss ([0-9.]+), accuracy ([0-9.]+)");
+
+    private InteropFixture fixture;
+
+    @BeforeEach
+    void setUp(TestInfo test) {
+        fixture = InteropFixture.forTest(test);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        fixture.close();
+    }
+
+    @Test
+    void twoJavaSampleClientsAndTwoPythonClientsTrainTheSampleModelWithFedAvgAndEveryProcessExitsCleanly() throws Exception {
+        Path serverJar = SampleApps.serverJar();
+        Path clientJar = SampleApps.clientJar();
+        Path portFile = fixture.logDir().resolve("grpc.port");
+        Path checkpoints = fixture.logDir().resolve("checkpoints");
+        Files.createDirectories(fixture.logDir());
+        Files.deleteIfExists(portFile);
+        deleteRecursively(checkpoints); // a checkpoint left by an earlier run would resume that training instead
+
+        PeerProcess server = fixture.javaJar("sample-server", serverJar, "--grpc.server.port=0", "--server.port=0",
+                "--sample.port-file=" + portFile, "--sample.exit-when-done=true",
+                "--fedlink.server.quorum.min-clients=" + CLIENTS, "--fedlink.server.training.rounds=" + ROUNDS,
+                "--fedlink.server.training.checkpoint-directory=" + checkpoints);
+        int grpcPort = awaitPortFile(server, portFile);
+        int httpPort = Integer.parseInt(server.awaitLine("Tomcat started on port (\\d+)", START).group(1));
+        String address = "127.0.0.1:" + grpcPort;
+
+        List<PeerProcess> javaClients = List.of(sampleClient(clientJar, address, 0), sampleClient(clientJar, address, 1));
+        PeerProcess firstPython = pythonClient(address, 2);
+
+        // Three of four: the coordinator waits for its quorum, so this state is stable enough to inspect.
+        String waiting = awaitEndpoint(httpPort, json -> JsonPath.<Integer>read(json, "$.connectedClients") == 3);
+        assertThat(JsonPath.<List<String>>read(waiting, "$.clients[*].id")).doesNotHaveDuplicates().hasSize(3);
+        assertThat(JsonPath.<List<String>>read(waiting, "$.clients[*].peer")).allMatch(peer -> peer.contains("127.0.0.1"));
+        assertThat(JsonPath.<List<Object>>read(waiting, "$.rounds")).as("no round before the quorum of 4").isEmpty();
+        PeerProcess secondPython = pythonClient(address, 3);
+
+        server.awaitSuccess(Duration.ofMinutes(5));
+        for (PeerProcess client : List.of(javaClients.get(0), javaClients.get(1), firstPython, secondPython)) {
+            client.awaitSuccess(Duration.ofSeconds(60));
+        }
+
+        Properties history = latestHistory(checkpoints);
+        List<Double> accuracy = new ArrayList<>();
+        List<Double> loss = new ArrayList<>();
+        for (int round = 1; round <= ROUNDS; round++) {
+            String p = String.format(Locale.ROOT, "round.%06d.", round);
+            assertThat(history.getProperty(p + "status")).as("round %d", round).isEqualTo("COMPLETED");
+            assertThat(history.getProperty(p + "clients_asked")).as("round %d asked", round).isEqualTo("4");
+            assertThat(history.getProperty(p + "fit_replies")).as("round %d fit replies", round).isEqualTo("4");
+            assertThat(history.getProperty(p + "evaluate_replies")).as("round %d evaluations", round).isEqualTo("4");
+            assertThat(history.getProperty(p + "failures")).as("round %d failures", round).isEqualTo("0");
+            accuracy.add(Double.parseDouble(history.getProperty(p + "metric.accuracy")));
+            loss.add(Double.parseDouble(history.getProperty(p + "loss")));
+        }
+        assertThat(accuracy.get(ROUNDS - 1)).as("accuracy per round %s", accuracy).isGreaterThan(accuracy.get(0));
+        assertThat(loss.get(ROUNDS - 1)).as("loss per round %s", loss).isLessThan(loss.get(0));
+
+        Matcher lines = ROUND_LINE.matcher(server.stdout());
+        int logged = 0;
+        while (lines.find()) {
+            int round = Integer.parseInt(lines.group(1));
+            assertThat(lines.group()).startsWith("round " + round + "/" + ROUNDS + ": replies 4/4, failures 0");
+            assertThat(Double.parseDouble(lines.group(6))).as("logged accuracy of round %d", round)
+                    .isCloseTo(accuracy.get(round - 1), within(0.0005));
+            logged++;
+        }
+        assertThat(logged).as("round lines in the coordinator's log").isEqualTo(ROUNDS);
+
+        for (PeerProcess python : List.of(firstPython, secondPython)) {
+            assertThat(python.stdout().lines().filter(line -> line.startsWith("HANDLED fit_ins -> fit_res tensors=2 ")))
+                    .as(python.name() + " fits").hasSize(ROUNDS);
+            assertThat(python.stdout().lines().filter(line -> line.startsWith("HANDLED evaluate_ins -> evaluate_res")))
+                    .as(python.name() + " evaluations").hasSize(ROUNDS);
+            assertThat(python.stdout()).contains("SHUTDOWN reconnect_ins seconds=0", "EXIT 0");
+        }
+        for (PeerProcess java : javaClients) {
+            assertThat(java.stdout()).as(java.name())
+                    .contains("asked this client to disconnect and shut down")
+                    .containsPattern("stopped after 1 session\\(s\\) and " + (2 * ROUNDS + 1) + " instruction\\(s\\)");
+        }
+    }
+
+    private PeerProcess sampleClient(Path jar, String address, int index) {
+        return fixture.javaJar("java-client-" + index, jar, "--grpc.client.fedlink.address=static://" + address,
+                "--sample.client-index=" + index, "--sample.num-clients=" + CLIENTS);
+    }
+
+    private PeerProcess pythonClient(String address, int partition) {
+        return fixture.pythonClient("python-client-" + partition, address, "--partition", String.valueOf(partition),
+                "--num-examples", "600", "--true-model=" + SampleApps.trueModel());
+    }
+
+    private int awaitPortFile(PeerProcess server, Path portFile) throws IOException {
+        long deadline = System.nanoTime() + START.toNanos();
+        while (!Files.exists(portFile) || Files.readString(portFile).isBlank()) {
+            if (!server.isAlive() || System.nanoTime() > deadline) {
+                fail("The sample coordinator wrote no port file " + portFile + " within " + START + "\n" + server.describe());
+            }
+            PeerProcess.sleep(Duration.ofMillis(100));
+        }
+        return Integer.parseInt(Files.readString(portFile).strip());
+    }
+
+    /** Polls {@code /actuator/fedlink} until its JSON satisfies {@code condition}; fails with every peer's output. */
+    private String awaitEndpoint(int httpPort, java.util.function.Predicate<String> condition) throws InterruptedException {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/actuator/fedlink"))
+                .timeout(Duration.ofSeconds(10)).GET().build();
+        long deadline = System.nanoTime() + START.toNanos();
+        String last = "<no answer>";
+        while (true) {
+            try {
+                HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+                last = response.statusCode() + " " + response.body();
+                if (response.statusCode() == 200 && condition.test(response.body())) {
+                    return response.body();
+                }
+            } catch (IOException e) {
+                last = e.toString();
+            }
+            if (fixture.somePeerExited() || System.nanoTime() > deadline) {
+                fail("/actuator/fedlink never showed the expected state within " + START + "; last answer: " + last
+                        + "\n" + fixture.describePeers());
+            }
+            PeerProcess.sleep(Duration.ofMillis(250));
+        }
+    }
+
+    /** history.properties of the newest round-*.npz checkpoint (see FileCheckpointStore). */
+    private static Properties latestHistory(Path checkpoints) throws IOException {
+        Path latest;
+        try (Stream<Path> files = Files.list(checkpoints)) {
+            latest = files.filter(file -> file.getFileName().toString().matches("round-\\d+\\.npz"))
+                    .max(Comparator.comparing(file -> file.getFileName().toString()))
+                    .orElseThrow(() -> new AssertionError("no checkpoint in " + checkpoints));
+        }
+        assertThat(latest.getFileName()).hasToString(String.format(Locale.ROOT, "round-%06d.npz", ROUNDS));
+        Properties history = new Properties();
+        try (ZipFile zip = new ZipFile(latest.toFile()); InputStream in = zip.getInputStream(zip.getEntry("history.properties"))) {
+            history.load(in);
+        }
+        return history;
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(file);
+            }
+        }
+    }
+}
