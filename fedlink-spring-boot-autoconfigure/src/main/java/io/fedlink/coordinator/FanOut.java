@@ -5,6 +5,7 @@ import io.fedlink.proto.Code;
 import io.fedlink.proto.ServerMessage;
 import io.fedlink.proto.Status;
 import io.fedlink.server.ClientProxy;
+import io.fedlink.server.InBandStatus;
 import io.fedlink.server.ClientReplyTimeoutException;
 import io.fedlink.server.Instructions;
 import java.time.Duration;
@@ -130,17 +131,6 @@ public final class FanOut {
         return new Run(List.copyOf(clients), instructionFor, handler).execute();
     }
 
-    /** The in-band status of a reply, for the reply cases that carry one. */
-    static Status statusOf(ClientMessage reply) {
-        return switch (reply.getMsgCase()) {
-            case FIT_RES -> reply.getFitRes().getStatus();
-            case EVALUATE_RES -> reply.getEvaluateRes().getStatus();
-            case GET_PARAMETERS_RES -> reply.getGetParametersRes().getStatus();
-            case GET_PROPERTIES_RES -> reply.getGetPropertiesRes().getStatus();
-            default -> Status.getDefaultInstance();
-        };
-    }
-
     private static long saturatedNanos(Duration duration) {
         try {
             return duration.toNanos();
@@ -227,7 +217,7 @@ public final class FanOut {
                 return;
             }
             ClientMessage reply = completion.reply();
-            Status status = statusOf(reply);
+            Status status = InBandStatus.of(reply);
             if (status.getCode() != Code.OK) {
                 fail(client, new ClientStatusException(client.id(), status.getCode(), "Client " + client.id() + " answered "
                         + Instructions.name(call.instruction()) + " with status " + status.getCode()
