@@ -90,6 +90,7 @@ public final class BenchmarkMain {
         List<Object> rowJson = new ArrayList<>();
         rows.forEach(row -> rowJson.add(row.toJson()));
         report.put("rows", rowJson);
+        report.put("child_metrics", launcher.metrics());
         writeReport(results, plan.mode(), stamp, Json.write(report));
 
         boolean allRan = rows.stream().noneMatch(row -> row.fedlink() == null);

@@ -20,6 +20,7 @@ import java.util.List;
  * @param scaleStreamsPerConnection streams sharing one TCP connection in figure 3 (1: one connection per client)
  * @param scaleFanOuts             measured fan-outs per count, after one warm-up
  * @param aggregationClients       update counts of figure 4
+ * @param aggregationInFlight      figure 4 runs: 0 sends all instructions at once, c &gt; 0 keeps at most c outstanding
  * @param aggregationModelBytes    model (and update) size of figure 4
  * @param aggregationSampleMillis  pause between two live-heap samples in figure 4
  * @param largeHeap                -Xmx of coordinators and fleets that hold models (figures 2 and 4)
@@ -29,7 +30,7 @@ record BenchmarkPlan(String mode, int smallMessageBytes,
                      List<Integer> roundTripClients, long roundTripWarmupMillis, long roundTripWindowMillis, int roundTripPairs,
                      int transferClients, List<Long> transferModelBytes, int transferRounds, int tensorBytes,
                      List<Integer> scaleClients, int scaleStreamsPerConnection, int scaleFanOuts,
-                     List<Integer> aggregationClients, long aggregationModelBytes, long aggregationSampleMillis,
+                     List<Integer> aggregationClients, List<Integer> aggregationInFlight, long aggregationModelBytes, long aggregationSampleMillis,
                      String largeHeap, String smallHeap) {
 
     static final long MIB = 1024 * 1024;
@@ -39,7 +40,7 @@ record BenchmarkPlan(String mode, int smallMessageBytes,
                 List.of(1, 16), 500, 400, 2,
                 8, List.of(4 * MIB, 16 * MIB), 2, (int) (4 * MIB),
                 List.of(200, 1000), 1, 2,
-                List.of(8), 16 * MIB, 10,
+                List.of(8), List.of(0, 1), 16 * MIB, 10,
                 "1g", "512m");
     }
 
@@ -48,7 +49,7 @@ record BenchmarkPlan(String mode, int smallMessageBytes,
                 List.of(1, 16, 256), 3000, 2000, 5,
                 8, List.of(64 * MIB, 256 * MIB), 3, (int) (16 * MIB),
                 List.of(1000, 5000, 10000), 1, 3,
-                List.of(8, 32), 64 * MIB, 10,
+                List.of(8, 32), List.of(0, 2, 1), 64 * MIB, 10,
                 "4g", "1g");
     }
 }

@@ -5,7 +5,10 @@ import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import javax.management.JMException;
+import javax.management.ObjectName;
 
 /** Reads this JVM's memory: live heap after a full GC, NIO direct memory, and the process's resident set. */
 final class HeapProbe {
@@ -20,6 +23,35 @@ final class HeapProbe {
     static long liveHeapBytes() {
         ManagementFactory.getMemoryMXBean().gc();
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    /** A class histogram of live objects: its first lines, and the total bytes of all live objects. */
+    record Histogram(String top, long totalBytes) {
+    }
+
+    /**
+     * A class histogram of live objects ({@code jcmd <pid> GC.class_histogram}, which runs a full GC first), taken
+     * through the DiagnosticCommand MBean.
+     */
+    static Histogram liveClassHistogram() {
+        String text;
+        try {
+            text = String.valueOf(ManagementFactory.getPlatformMBeanServer().invoke(
+                    new ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
+                    new Object[] {new String[0]}, new String[] {String[].class.getName()}));
+        } catch (JMException e) {
+            throw new IllegalStateException("cannot take a class histogram", e);
+        }
+        String[] lines = text.split("\n");
+        long total = -1;
+        for (int i = lines.length - 1; i >= 0 && total < 0; i--) {
+            String line = lines[i].trim();
+            if (line.startsWith("Total")) {
+                String[] parts = line.split("\\s+");
+                total = Long.parseLong(parts[parts.length - 1]);
+            }
+        }
+        return new Histogram(String.join("\n", Arrays.copyOf(lines, Math.min(lines.length, 14))), total);
     }
 
     /** NIO direct buffers in use (where Netty's pooled and unpooled direct buffers live on Java 17 by default). */

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -19,6 +20,7 @@ final class Launcher {
     private final String classpath;
     private final Path logs;
     private final List<ChildJvm> started = Collections.synchronizedList(new ArrayList<>());
+    private final Map<String, Object> metrics = new LinkedHashMap<>();
     private int sequence;
 
     Launcher(Path logs) {
@@ -80,9 +82,17 @@ final class Launcher {
         return child;
     }
 
-    /** Closes a child and forgets it. */
+    /** Closes a child and forgets it, keeping the metrics it reported. */
     void stop(ChildJvm child) {
         child.close();
         started.remove(child);
+        if (!child.metrics().isEmpty()) {
+            metrics.put(child.name(), new LinkedHashMap<>(child.metrics()));
+        }
+    }
+
+    /** Every metric every stopped child reported, by child name: the raw figures behind the table. */
+    Map<String, Object> metrics() {
+        return metrics;
     }
 }

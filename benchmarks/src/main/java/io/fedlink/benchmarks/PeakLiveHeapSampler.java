@@ -1,23 +1,30 @@
 package io.fedlink.benchmarks;
 
-import java.util.concurrent.atomic.AtomicLong;
+import java.lang.management.ManagementFactory;
 
 /**
- * Samples the live heap on a thread of its own while a workload runs: a full GC, read the heap used, sleep,
- * repeat. Each sample is a stop-the-world pause that slows every thread alike, so arrivals do not pile up
- * behind it; the maximum is a lower bound of the true peak (a spike shorter than the interval can be missed),
- * also tracks the largest NIO direct-memory use seen.
+ * Samples the live heap on a thread of its own while a workload runs: a full GC, read the heap, sleep, repeat.
+ * Each sample is a stop-the-world pause that slows every thread alike, so arrivals do not pile up behind it; the
+ * maxima are lower bounds of the true peaks (a spike shorter than the interval can be missed).
+ *
+ * <p>Two numbers per sample: the heap G1 reports as used after the collection (what the JVM must have, including the
+ * unused tail of the last region of every humongous array), and, with {@code histograms}, the bytes of all live
+ * objects from a class histogram ({@code GC.class_histogram}, itself a full GC), whose top lines at the peak are kept.
  */
 final class PeakLiveHeapSampler implements AutoCloseable {
 
-    private final AtomicLong peakLive = new AtomicLong();
-    private final AtomicLong peakDirect = new AtomicLong();
-    private final AtomicLong samples = new AtomicLong();
+    private final boolean histograms;
     private final Thread thread;
     private volatile boolean running = true;
+    private long peakUsed;
+    private long peakObjects;
+    private long peakDirect;
+    private long samples;
+    private String histogramAtPeak = "";
 
     /** Starts sampling every {@code intervalMillis} (plus the length of the collection itself). */
-    PeakLiveHeapSampler(long intervalMillis) {
+    PeakLiveHeapSampler(long intervalMillis, boolean histograms) {
+        this.histograms = histograms;
         thread = new Thread(() -> {
             while (running) {
                 sample();
@@ -34,22 +41,45 @@ final class PeakLiveHeapSampler implements AutoCloseable {
 
     /** Takes one sample now, on the calling thread (for example right after the result is computed). */
     void sample() {
-        long live = HeapProbe.liveHeapBytes();
-        peakLive.accumulateAndGet(live, Math::max);
-        peakDirect.accumulateAndGet(HeapProbe.directBytes(), Math::max);
-        samples.incrementAndGet();
+        HeapProbe.Histogram histogram = histograms ? HeapProbe.liveClassHistogram() : null;
+        long used = histograms ? ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() : HeapProbe.liveHeapBytes();
+        long direct = HeapProbe.directBytes();
+        synchronized (this) {
+            samples++;
+            peakDirect = Math.max(peakDirect, direct);
+            if (histogram != null) {
+                peakObjects = Math.max(peakObjects, histogram.totalBytes());
+            }
+            if (used > peakUsed) {
+                peakUsed = used;
+                if (histogram != null) {
+                    histogramAtPeak = histogram.top();
+                }
+            }
+        }
     }
 
-    long peakLiveBytes() {
-        return peakLive.get();
+    /** Largest heap in use after a full GC. */
+    synchronized long peakUsedBytes() {
+        return peakUsed;
     }
 
-    long peakDirectBytes() {
-        return peakDirect.get();
+    /** Largest total of live objects (0 without histograms). */
+    synchronized long peakObjectBytes() {
+        return peakObjects;
     }
 
-    long samples() {
-        return samples.get();
+    /** The first lines of the class histogram taken at the peak of {@link #peakUsedBytes()} (empty without histograms). */
+    synchronized String histogramAtPeak() {
+        return histogramAtPeak;
+    }
+
+    synchronized long peakDirectBytes() {
+        return peakDirect;
+    }
+
+    synchronized long samples() {
+        return samples;
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.fedlink.benchmarks;
 import io.fedlink.proto.ServerMessage;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -104,7 +105,7 @@ final class RoundTripFigure {
         for (int pair = 0; pair < pairs; pair++) {
             List<CoordinatorUnderTest> order = new ArrayList<>(coordinators);
             if (pair % 2 == 1) {
-                java.util.Collections.reverse(order);
+                Collections.reverse(order);
             }
             for (CoordinatorUnderTest coordinator : order) {
                 runFor(coordinator, clients, instruction, windowMillis, totals.get(coordinator));

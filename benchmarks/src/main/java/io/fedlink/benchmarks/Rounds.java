@@ -2,9 +2,11 @@ package io.fedlink.benchmarks;
 
 import io.fedlink.proto.ClientMessage;
 import io.fedlink.proto.ServerMessage;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
@@ -46,8 +48,38 @@ final class Rounds {
         } catch (ExecutionException e) {
             throw new IllegalStateException("a client failed during the round: " + e.getCause(), e.getCause());
         } catch (TimeoutException e) {
-            long pending = java.util.Arrays.stream(done).filter(f -> !f.isDone()).count();
+            long pending = Arrays.stream(done).filter(f -> !f.isDone()).count();
             throw new IllegalStateException(pending + " of " + done.length + " replies missing after " + timeoutSeconds + " s");
+        }
+    }
+
+    /**
+     * As {@link #fitRound}, but with at most {@code maxInFlight} instructions outstanding: the next client gets its
+     * instruction only when an earlier reply has been handed to {@code onReply} and that call has returned. Bounds
+     * how many replies the coordinator receives (and holds) at once, at the price of a longer round.
+     */
+    static void boundedFitRound(List<Peer> peers, ServerMessage instruction, int maxInFlight,
+                                Consumer<ClientMessage> onReply, long timeoutSeconds) throws InterruptedException {
+        Semaphore slots = new Semaphore(maxInFlight);
+        CompletableFuture<?>[] done = new CompletableFuture<?>[peers.size()];
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+        for (int i = 0; i < done.length; i++) {
+            if (!slots.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                throw new IllegalStateException("round did not finish within " + timeoutSeconds + " s");
+            }
+            done[i] = peers.get(i).send(instruction).thenAccept(reply -> {
+                if (!reply.hasFitRes()) {
+                    throw new IllegalStateException("expected fit_res, got " + reply.getMsgCase());
+                }
+                onReply.accept(reply);
+            }).whenComplete((ignored, error) -> slots.release());
+        }
+        try {
+            CompletableFuture.allOf(done).get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("a client failed during the round: " + e.getCause(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("round did not finish within " + timeoutSeconds + " s");
         }
     }
 

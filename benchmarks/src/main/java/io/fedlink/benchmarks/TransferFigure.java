@@ -4,6 +4,7 @@ import io.fedlink.proto.Parameters;
 import io.fedlink.proto.ServerMessage;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -88,7 +89,7 @@ final class TransferFigure {
         for (int r = 0; r < rounds; r++) {
             List<CoordinatorUnderTest> order = new ArrayList<>(coordinators);
             if (r % 2 == 1) {
-                java.util.Collections.reverse(order);
+                Collections.reverse(order);
             }
             for (CoordinatorUnderTest coordinator : order) {
                 measured.get(coordinator).add(round(coordinator, clients, instruction, downBytes));
