@@ -20,7 +20,8 @@ import java.util.Set;
  * {@code latest-<mode>.json}.
  *
  * <p>Options: {@code --quick} (small sizes, seconds per figure) or {@code --full} (the default),
- * {@code --only=1,3} (figures to run), {@code --results=DIR}, {@code --logs=DIR}. Exits 0 when every figure ran
+ * {@code --only=1,3} (figures to run), {@code --set=name=value} (replace one setting of {@link BenchmarkPlan}, after
+ * the mode; repeatable), {@code --results=DIR}, {@code --logs=DIR}. Exits 0 when every figure ran
  * (whether or not its target was met), 1 when one could not run, 2 on bad options.
  */
 public final class BenchmarkMain {
@@ -33,8 +34,11 @@ public final class BenchmarkMain {
         Set<String> figures = new LinkedHashSet<>(List.of("1", "2", "3", "4"));
         Path results = Path.of("benchmarks", "results");
         Path logs = null;
+        List<String> settings = new ArrayList<>();
         for (String arg : args) {
-            if (arg.equals("--quick")) {
+            if (arg.startsWith("--set=")) {
+                settings.add(arg.substring("--set=".length()));
+            } else if (arg.equals("--quick")) {
                 plan = BenchmarkPlan.quick();
             } else if (arg.equals("--full")) {
                 plan = BenchmarkPlan.full();
@@ -45,7 +49,20 @@ public final class BenchmarkMain {
             } else if (arg.startsWith("--logs=")) {
                 logs = Path.of(arg.substring("--logs=".length()));
             } else {
-                System.err.println("unknown option " + arg + "; use --quick | --full, --only=1,2,3,4, --results=DIR, --logs=DIR");
+                System.err.println("unknown option " + arg
+                        + "; use --quick | --full, --only=1,2,3,4, --set=name=value, --results=DIR, --logs=DIR");
+                System.exit(2);
+            }
+        }
+        for (String setting : settings) {
+            int eq = setting.indexOf('=');
+            try {
+                if (eq < 0) {
+                    throw new IllegalArgumentException("--set needs name=value, got " + setting);
+                }
+                plan = plan.with(setting.substring(0, eq), setting.substring(eq + 1));
+            } catch (IllegalArgumentException e) {
+                System.err.println(e.getMessage());
                 System.exit(2);
             }
         }

@@ -1,5 +1,7 @@
 package io.fedlink.benchmarks;
 
+import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -34,6 +36,67 @@ record BenchmarkPlan(String mode, int smallMessageBytes,
                      String largeHeap, String smallHeap) {
 
     static final long MIB = 1024 * 1024;
+
+    /**
+     * This plan with one setting replaced, for example {@code with("scaleClients", "20000,40000")} or
+     * {@code with("largeHeap", "8g")}: lists are comma-separated, sizes in bytes.
+     *
+     * @throws IllegalArgumentException naming the setting if there is no such setting or the value does not parse
+     */
+    BenchmarkPlan with(String name, String value) {
+        RecordComponent[] components = BenchmarkPlan.class.getRecordComponents();
+        Object[] values = new Object[components.length];
+        Class<?>[] types = new Class<?>[components.length];
+        boolean found = false;
+        for (int i = 0; i < components.length; i++) {
+            RecordComponent component = components[i];
+            types[i] = component.getType();
+            try {
+                values[i] = component.getAccessor().invoke(this);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+            if (component.getName().equals(name)) {
+                found = true;
+                values[i] = parse(component, value);
+            }
+        }
+        if (!found) {
+            List<String> names = new ArrayList<>();
+            for (RecordComponent component : components) {
+                names.add(component.getName());
+            }
+            throw new IllegalArgumentException("no benchmark setting " + name + "; settings are " + names);
+        }
+        try {
+            return BenchmarkPlan.class.getDeclaredConstructor(types).newInstance(values);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Object parse(RecordComponent component, String value) {
+        try {
+            Class<?> type = component.getType();
+            if (type == int.class) {
+                return Integer.parseInt(value);
+            }
+            if (type == long.class) {
+                return Long.parseLong(value);
+            }
+            if (type == String.class) {
+                return value;
+            }
+            boolean longs = component.getGenericType().getTypeName().contains("Long");
+            List<Object> list = new ArrayList<>();
+            for (String item : value.split(",")) {
+                list.add(longs ? (Object) Long.parseLong(item.trim()) : (Object) Integer.parseInt(item.trim()));
+            }
+            return List.copyOf(list);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("benchmark setting " + component.getName() + " cannot be " + value, e);
+        }
+    }
 
     static BenchmarkPlan quick() {
         return new BenchmarkPlan("quick", 1024,

@@ -54,6 +54,32 @@ final class HeapProbe {
         return new Histogram(String.join("\n", Arrays.copyOf(lines, Math.min(lines.length, 14))), total);
     }
 
+    /** CPU time this process has used so far (all threads, user and system), in nanoseconds; -1 if unknown. */
+    static long processCpuNanos() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime();
+        }
+        return -1;
+    }
+
+    /**
+     * Bytes allocated on the heap so far by the threads alive now (HotSpot's per-thread allocation counters);
+     * threads that ended since the last call no longer count, so compare two calls over a span in which threads
+     * live on (gRPC's and Netty's pools keep theirs).
+     */
+    static long allocatedBytesOfLiveThreads() {
+        if (ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean threads) {
+            long total = 0;
+            for (long allocated : threads.getThreadAllocatedBytes(threads.getAllThreadIds())) {
+                if (allocated > 0) {
+                    total += allocated;
+                }
+            }
+            return total;
+        }
+        return -1;
+    }
+
     /** NIO direct buffers in use (where Netty's pooled and unpooled direct buffers live on Java 17 by default). */
     static long directBytes() {
         List<BufferPoolMXBean> pools = ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class);

@@ -83,6 +83,14 @@ final class RoundTripFigure {
             rows.add(new ResultRow(FIGURE, setting, percentile + " latency us", fed, "raw", raw, ResultRow.ratio(fed, raw),
                     null, null, null));
         }
+        Double fedCpu = m.get("fedlink.cpu_us_per_instruction");
+        Double rawCpu = m.get("raw.cpu_us_per_instruction");
+        rows.add(new ResultRow(FIGURE, setting, "coord. CPU us/instr.", fedCpu, "raw", rawCpu, ResultRow.ratio(fedCpu, rawCpu),
+                null, null, null));
+        Double fedAllocated = m.get("fedlink.allocated_bytes_per_instruction");
+        Double rawAllocated = m.get("raw.allocated_bytes_per_instruction");
+        rows.add(new ResultRow(FIGURE, setting, "coord. alloc B/instr.", fedAllocated, "raw", rawAllocated,
+                ResultRow.ratio(fedAllocated, rawAllocated), null, null, null));
         return rows;
     }
 
@@ -119,6 +127,8 @@ final class RoundTripFigure {
             ChildProtocol.metric(name + ".instructions_per_s", total.rounds * (double) clients / seconds);
             ChildProtocol.metric(name + ".p50_us", total.latencies.percentile(50) / 1e3);
             ChildProtocol.metric(name + ".p99_us", total.latencies.percentile(99) / 1e3);
+            ChildProtocol.metric(name + ".cpu_us_per_instruction", total.cpuNanos / 1e3 / total.instructions);
+            ChildProtocol.metric(name + ".allocated_bytes_per_instruction", total.allocatedBytes / (double) total.instructions);
         });
         ChildProtocol.metric("instruction_bytes", instruction.getSerializedSize());
     }
@@ -130,6 +140,9 @@ final class RoundTripFigure {
             throw new IllegalStateException(coordinator.name() + " has " + peers.size() + " clients, expected " + clients);
         }
         long[] latencies = new long[clients];
+        long cpuBefore = HeapProbe.processCpuNanos();
+        long allocatedBefore = HeapProbe.allocatedBytesOfLiveThreads();
+        long roundsBefore = totals.rounds;
         long started = System.nanoTime();
         long deadline = started + millis * 1_000_000;
         long now;
@@ -142,11 +155,17 @@ final class RoundTripFigure {
             now = System.nanoTime();
         } while (now < deadline);
         totals.nanos += now - started;
+        totals.cpuNanos += HeapProbe.processCpuNanos() - cpuBefore;
+        totals.allocatedBytes += HeapProbe.allocatedBytesOfLiveThreads() - allocatedBefore;
+        totals.instructions += (totals.rounds - roundsBefore) * clients;
     }
 
     private static final class Totals {
         final LatencyRecorder latencies = new LatencyRecorder();
         long rounds;
         long nanos;
+        long cpuNanos;
+        long allocatedBytes;
+        long instructions;
     }
 }
