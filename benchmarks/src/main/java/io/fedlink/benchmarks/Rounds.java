@@ -2,6 +2,7 @@ package io.fedlink.benchmarks;
 
 import io.fedlink.proto.ClientMessage;
 import io.fedlink.proto.ServerMessage;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -81,6 +82,22 @@ final class Rounds {
         } catch (TimeoutException e) {
             throw new IllegalStateException("round did not finish within " + timeoutSeconds + " s");
         }
+    }
+
+    /**
+     * The median over i of {@code numerators[i] / denominators[i]}: the ratio of two series measured in adjacent,
+     * alternating windows, robust to a burst of outside load that hits a single window.
+     */
+    static double medianOfPairedRatios(List<Double> numerators, List<Double> denominators) {
+        if (numerators.size() != denominators.size() || numerators.isEmpty()) {
+            throw new IllegalArgumentException("paired series must have the same, non-zero length: "
+                    + numerators.size() + " and " + denominators.size());
+        }
+        List<Double> ratios = new ArrayList<>();
+        for (int i = 0; i < numerators.size(); i++) {
+            ratios.add(numerators.get(i) / denominators.get(i));
+        }
+        return median(ratios);
     }
 
     static double median(List<Double> values) {

@@ -50,6 +50,10 @@ final class ScaleFigure {
             rows.add(new ResultRow(FIGURE, setting, "fan-out+collect ms", fedFanOut, "raw", rawFanOut,
                     ResultRow.ratio(fedFanOut, rawFanOut), clients >= 10_000 ? "all connected, all replied" : null,
                     clients >= 10_000 ? (Boolean) all : null, null));
+            Double fedCpu = fed.get("fanout_cpu_ms_median");
+            Double rawCpu = raw.get("fanout_cpu_ms_median");
+            rows.add(new ResultRow(FIGURE, setting, "fan-out coord. CPU ms", fedCpu, "raw", rawCpu,
+                    ResultRow.ratio(fedCpu, rawCpu), null, null, null));
         }
         return rows;
     }
@@ -105,11 +109,15 @@ final class ScaleFigure {
         List<Peer> peers = coordinator.peers();
         Rounds.fitRound(peers, instruction, null, null, 300);
         List<Double> millis = new ArrayList<>();
+        List<Double> cpuMillis = new ArrayList<>();
         for (int i = 0; i < fanOuts; i++) {
+            long cpu = HeapProbe.processCpuNanos();
             long started = System.nanoTime();
             Rounds.fitRound(peers, instruction, null, null, 300);
             millis.add((System.nanoTime() - started) / 1e6);
+            cpuMillis.add((HeapProbe.processCpuNanos() - cpu) / 1e6);
         }
+        ChildProtocol.metric("fanout_cpu_ms_median", Rounds.median(cpuMillis));
         ChildProtocol.metric("fanout_ms_median", Rounds.median(millis));
         ChildProtocol.metric("fanout_ms_max", millis.stream().mapToDouble(Double::doubleValue).max().orElse(0));
         ChildProtocol.metric("replies", peers.size());

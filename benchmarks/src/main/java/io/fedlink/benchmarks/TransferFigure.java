@@ -48,7 +48,7 @@ final class TransferFigure {
                 Double fed = m.get("fedlink.gbps");
                 Double raw = m.get("raw.gbps");
                 Double copy = m.get("copy.gbps");
-                Double ratio = ResultRow.ratio(fed, raw);
+                Double ratio = m.get("ratio_median_of_pairs");
                 rows.add(new ResultRow(FIGURE, setting, "GB/s vs raw", fed, "raw", raw, ratio, "ratio >= 0.8",
                         ratio == null ? null : ratio >= 0.8, null));
                 rows.add(new ResultRow(FIGURE, setting, "GB/s vs copy", fed, "copy", copy, ResultRow.ratio(fed, copy),
@@ -95,12 +95,16 @@ final class TransferFigure {
                 measured.get(coordinator).add(round(coordinator, clients, instruction, downBytes));
             }
         }
+        List<List<Double>> rates = new ArrayList<>();
         long bytesPerRound = 0;
         for (Map.Entry<CoordinatorUnderTest, List<double[]>> entry : measured.entrySet()) {
             double bytes = 0;
             double seconds = 0;
             List<Double> roundSeconds = new ArrayList<>();
+            List<Double> roundRates = new ArrayList<>();
+            rates.add(roundRates);
             for (double[] result : entry.getValue()) {
+                roundRates.add(result[0] / result[1]);
                 bytes += result[0];
                 seconds += result[1];
                 roundSeconds.add(result[1]);
@@ -110,6 +114,7 @@ final class TransferFigure {
             ChildProtocol.metric(name + ".gbps", bytes / seconds / 1e9);
             ChildProtocol.metric(name + ".round_s_median", Rounds.median(roundSeconds));
         }
+        ChildProtocol.metric("ratio_median_of_pairs", Rounds.medianOfPairedRatios(rates.get(0), rates.get(1)));
         double copySeconds = CopyBaseline.seconds(bytesPerRound);
         ChildProtocol.metric("copy.gbps", bytesPerRound / copySeconds / 1e9);
         ChildProtocol.metric("copy.seconds", copySeconds);

@@ -81,4 +81,12 @@ class RoundsTests {
         assertThat(Rounds.median(List.of(3.0, 1.0, 2.0))).isEqualTo(2.0);
         assertThat(Rounds.median(List.of(4.0, 1.0, 3.0, 2.0))).isEqualTo(2.5);
     }
+
+    @Test
+    void pairedRatiosTakeTheMedianSoOneDisturbedWindowDoesNotMoveIt() {
+        double ratio = Rounds.medianOfPairedRatios(List.of(90.0, 10.0, 95.0), List.of(100.0, 100.0, 100.0));
+        assertThat(ratio).isEqualTo(0.9);
+        assertThatThrownBy(() -> Rounds.medianOfPairedRatios(List.of(1.0), List.of()))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }
