@@ -4,9 +4,17 @@ import io.fedlink.proto.ClientMessage;
 import io.fedlink.proto.Parameters;
 
 /**
- * PLUG-IN POINT for fedlink's own FedAvg ({@code io.fedlink.coordinator}), written in parallel with this module.
- * After merging: make {@link #AVAILABLE} {@code true} and forward {@link #add} and {@link #result} to it; figure 4
- * then measures fedlink's FedAvg instead of the {@link RunningSumFedAvg} stand-in, with no other change.
+ * PLUG-IN POINT for fedlink's own FedAvg ({@code io.fedlink.coordinator.FedAvg}), written in parallel with this
+ * module. After merging, make {@link #AVAILABLE} {@code true} and forward to it, for example:
+ *
+ * <pre>{@code
+ * private final io.fedlink.coordinator.FedAvg fedAvg = new io.fedlink.coordinator.FedAvg();
+ * public void add(ClientMessage.FitRes result) { fedAvg.add("benchmark-client", result); }
+ * public Parameters result() { return fedAvg.result(); }
+ * }</pre>
+ *
+ * Figure 4's "fedlink" column then measures fedlink's FedAvg instead of the {@link RunningSumFedAvg} stand-in, with
+ * no other change.
  */
 final class FedlinkFedAvgAdapter implements Aggregator {
 
