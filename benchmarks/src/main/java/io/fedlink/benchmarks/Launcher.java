@@ -52,6 +52,8 @@ final class Launcher {
         List<String> command = new ArrayList<>();
         command.add(java);
         command.addAll(jvmOptions);
+        // A JVM out of memory would limp on with a dead gRPC thread and a round that never ends; better gone at once.
+        command.add("-XX:+ExitOnOutOfMemoryError");
         command.add("-Xlog:gc:file=" + logs.resolve(name + "-gc.log"));
         command.add("-Dlogback.configurationFile=benchmark-logback.xml");
         command.add("-cp");
@@ -68,6 +70,7 @@ final class Launcher {
         List<String> command = new ArrayList<>();
         command.add(java);
         command.addAll(jvmOptions);
+        command.add("-XX:+ExitOnOutOfMemoryError");
         command.add("-Dlogback.configurationFile=benchmark-logback.xml");
         command.add("-cp");
         command.add(classpath);
