@@ -92,6 +92,10 @@ public final class BenchmarkMain {
         double minutes = (System.nanoTime() - started) / 60e9;
         String loadAfter = Machine.loadAverage();
         System.out.println();
+        if (plan.mode().equals("quick")) {
+            System.out.println("Quick mode checks that the benchmarks run: its windows are too short and its sizes too small"
+                    + " for the figures or the verdicts to mean anything. The full mode (no option) measures.");
+        }
         System.out.print(ResultTable.format(rows));
         System.out.printf("%n%s mode, %.1f min; load average before %s, after %s%n", plan.mode(), minutes, loadBefore, loadAfter);
 
