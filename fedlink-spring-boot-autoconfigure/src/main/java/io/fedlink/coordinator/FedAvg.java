@@ -104,8 +104,14 @@ public final class FedAvg {
      *
      * @throws IllegalStateException if no update was added
      */
-    public Parameters result() {
-        return ParametersCodec.encode(resultArrays());
+    public synchronized Parameters result() {
+        requireUpdates();
+        // One tensor at a time: at most the sums, one averaged tensor and its encoding are alive together.
+        Parameters.Builder result = Parameters.newBuilder().setTensorType(ParametersCodec.NUMPY_TENSOR_TYPE);
+        for (int t = 0; t < layout.size(); t++) {
+            result.addTensors(com.google.protobuf.UnsafeByteOperations.unsafeWrap(Npy.write(mean(t))));
+        }
+        return result.build();
     }
 
     /**
@@ -114,20 +120,25 @@ public final class FedAvg {
      * @throws IllegalStateException if no update was added
      */
     public synchronized List<NdArray> resultArrays() {
+        requireUpdates();
+        List<NdArray> arrays = new ArrayList<>(layout.size());
+        for (int t = 0; t < layout.size(); t++) {
+            arrays.add(mean(t));
+        }
+        return arrays;
+    }
+
+    private void requireUpdates() {
         if (updates == 0) {
             throw new IllegalStateException("FedAvg has no updates to average: no client's fit_res was accepted");
         }
-        List<NdArray> arrays = new ArrayList<>(layout.size());
-        for (int t = 0; t < layout.size(); t++) {
-            double[] sum = sums[t];
-            double[] mean = new double[sum.length];
-            for (int i = 0; i < sum.length; i++) {
-                mean[i] = sum[i] / totalExamples;
-            }
-            NpyHeader header = layout.get(t);
-            arrays.add(NdArray.fromDoubles(header.dtype(), mean, header.shape()));
-        }
-        return arrays;
+    }
+
+    /** Tensor {@code t} of the weighted average, written straight from the sums. */
+    private NdArray mean(int t) {
+        double[] sum = sums[t];
+        NpyHeader header = layout.get(t);
+        return NdArray.generate(header.dtype(), header.shape(), i -> sum[i] / totalExamples);
     }
 
     private void start(List<NpyHeader> headers, String source) {

@@ -25,8 +25,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -141,11 +141,15 @@ public class ClientManagerServicer implements FlowerServiceGrpc.AsyncService, Bi
     }
 
     private static ScheduledExecutorService newTimer() {
-        return Executors.newSingleThreadScheduledExecutor(runnable -> {
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread thread = new Thread(runnable, "fedlink-reply-timer");
             thread.setDaemon(true);
             return thread;
         });
+        // An answered instruction cancels its timeout; without this the cancelled task stays queued until its
+        // deadline (about 80 bytes each: hundreds of MB at 10,000 instructions/s with a 10-minute reply timeout).
+        timer.setRemoveOnCancelPolicy(true);
+        return timer;
     }
 
     /**

@@ -114,15 +114,26 @@ public final class NdArray {
             throw new IllegalArgumentException("shape " + shapeString(dims) + " holds " + elementCount(dims)
                     + " elements but " + values.length + " values were given");
         }
-        ByteBuffer buffer = allocate(dtype, values.length);
-        for (double value : values) {
+        return generate(dtype, dims, index -> values[index]);
+    }
+
+    /**
+     * An array whose element {@code i} (in C order) is {@code value.applyAsDouble(i)}, converted as
+     * {@link #fromDoubles}: computed values go straight into the array, with no intermediate {@code double[]}.
+     */
+    public static NdArray generate(DType dtype, long[] shape, java.util.function.IntToDoubleFunction value) {
+        long[] dims = shape.clone();
+        int count = Math.toIntExact(elementCount(dims));
+        ByteBuffer buffer = allocate(dtype, count);
+        for (int i = 0; i < count; i++) {
+            double element = value.applyAsDouble(i);
             switch (dtype) {
-                case FLOAT32 -> buffer.putFloat((float) value);
-                case FLOAT64 -> buffer.putDouble(value);
-                case INT32 -> buffer.putInt((int) clamp(Math.round(value), Integer.MIN_VALUE, Integer.MAX_VALUE));
-                case INT64 -> buffer.putLong(Math.round(value));
-                case INT8 -> buffer.put((byte) clamp(Math.round(value), Byte.MIN_VALUE, Byte.MAX_VALUE));
-                case UINT8 -> buffer.put((byte) clamp(Math.round(value), 0, 255));
+                case FLOAT32 -> buffer.putFloat((float) element);
+                case FLOAT64 -> buffer.putDouble(element);
+                case INT32 -> buffer.putInt((int) clamp(Math.round(element), Integer.MIN_VALUE, Integer.MAX_VALUE));
+                case INT64 -> buffer.putLong(Math.round(element));
+                case INT8 -> buffer.put((byte) clamp(Math.round(element), Byte.MIN_VALUE, Byte.MAX_VALUE));
+                case UINT8 -> buffer.put((byte) clamp(Math.round(element), 0, 255));
             }
         }
         return new NdArray(dtype, dims, buffer.array());

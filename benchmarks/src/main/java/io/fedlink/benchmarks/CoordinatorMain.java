@@ -1,0 +1,78 @@
+package io.fedlink.benchmarks;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The coordinator JVM: {@code CoordinatorMain <workload> key=value...} with workload {@code roundtrip},
+ * {@code transfer} (both coordinators), {@code scale} ({@code implementation=fedlink|raw}) or {@code aggregation}
+ * (fedlink's coordinator). Announces its port(s), waits for the fleet, measures, prints metrics and {@code DONE}
+ * (see {@link ChildProtocol}), and exits.
+ */
+public final class CoordinatorMain {
+
+    /** Long enough never to fire in a benchmark: a timeout would be a failure, not a figure. */
+    static final Duration REPLY_TIMEOUT = Duration.ofMinutes(10);
+
+    private CoordinatorMain() {
+    }
+
+    public static void main(String[] args) {
+        ChildProtocol.exitWhenDriverLetsGo();
+        int status = 0;
+        try {
+            if (args.length == 0) {
+                throw new IllegalArgumentException("usage: CoordinatorMain roundtrip|transfer|scale|aggregation key=value...");
+            }
+            Map<String, String> options = ChildProtocol.arguments(args, 1);
+            switch (args[0]) {
+                case "roundtrip", "transfer" -> bothCoordinators(args[0], options);
+                case "scale" -> {
+                    try (CoordinatorUnderTest coordinator = create(ChildProtocol.required(options, "implementation"))) {
+                        ScaleFigure.measure(coordinator, options);
+                    }
+                }
+                case "aggregation" -> {
+                    try (FedlinkCoordinator coordinator = new FedlinkCoordinator(REPLY_TIMEOUT)) {
+                        AggregationFigure.measure(coordinator, options);
+                    }
+                }
+                default -> throw new IllegalArgumentException("unknown workload " + args[0]);
+            }
+            ChildProtocol.say(ChildProtocol.DONE, "");
+        } catch (Throwable e) {
+            e.printStackTrace();
+            ChildProtocol.say(ChildProtocol.FAILED, String.valueOf(e).replace('\n', ' '));
+            status = 1;
+        }
+        System.exit(status);
+    }
+
+    private static void bothCoordinators(String workload, Map<String, String> options) throws Exception {
+        List<CoordinatorUnderTest> coordinators = new ArrayList<>();
+        try {
+            coordinators.add(create("fedlink"));
+            coordinators.add(create("raw"));
+            for (CoordinatorUnderTest coordinator : coordinators) {
+                ChildProtocol.say(ChildProtocol.PORT, coordinator.name() + " " + coordinator.port());
+            }
+            if (workload.equals("roundtrip")) {
+                RoundTripFigure.measure(coordinators, options);
+            } else {
+                TransferFigure.measure(coordinators, options);
+            }
+        } finally {
+            coordinators.forEach(CoordinatorUnderTest::close);
+        }
+    }
+
+    private static CoordinatorUnderTest create(String implementation) {
+        return switch (implementation) {
+            case "fedlink" -> new FedlinkCoordinator(REPLY_TIMEOUT);
+            case "raw" -> new RawCoordinator();
+            default -> throw new IllegalArgumentException("unknown implementation " + implementation + " (fedlink, raw)");
+        };
+    }
+}
