@@ -15,8 +15,8 @@ import java.util.List;
 
 /**
  * Federated averaging: the mean of the clients' model updates weighted by their {@code num_examples},
- * computed on arrival. Each {@link #add} folds one update into running double-precision sums (one
- * model-sized accumulator) and keeps no reference to it, so memory stays at about one model plus the update
+ * computed on arrival. Each {@link #add} folds one update into running sums (one model-sized accumulator:
+ * float32 tensors sum in float32, as NumPy does in Flower's FedAvg, every other dtype in double) and keeps no reference to it, so memory stays at about one model plus the update
  * being added, however many clients there are. The result has each tensor's input dtype (float32 stays
  * float32; integer tensors are rounded).
  *
@@ -30,7 +30,7 @@ public final class FedAvg {
 
     private List<NpyHeader> layout;
     private String layoutSource;
-    private double[][] sums;
+    private TensorSum[] sums;
     private long totalExamples;
     private int updates;
 
@@ -136,17 +136,17 @@ public final class FedAvg {
 
     /** Tensor {@code t} of the weighted average, written straight from the sums. */
     private NdArray mean(int t) {
-        double[] sum = sums[t];
+        TensorSum sum = sums[t];
         NpyHeader header = layout.get(t);
-        return NdArray.generate(header.dtype(), header.shape(), i -> sum[i] / totalExamples);
+        return NdArray.generate(header.dtype(), header.shape(), i -> sum.get(i) / totalExamples);
     }
 
     private void start(List<NpyHeader> headers, String source) {
         layout = List.copyOf(headers);
         layoutSource = source;
-        sums = new double[headers.size()][];
+        sums = new TensorSum[headers.size()];
         for (int t = 0; t < headers.size(); t++) {
-            sums[t] = new double[headers.get(t).size()];
+            sums[t] = new TensorSum(headers.get(t));
         }
     }
 
@@ -181,18 +181,43 @@ public final class FedAvg {
         }
     }
 
-    private static void accumulate(double[] sum, NpyHeader header, ByteString tensor, long weight) {
+    /**
+     * The running weighted sum of one tensor. A float32 tensor sums in float32, which keeps the accumulator the size
+     * of the model (the coordinator's peak memory is dominated by it) and matches Flower's NumPy FedAvg; every other
+     * dtype sums in double.
+     */
+    private static final class TensorSum {
+        private final float[] floats;
+        private final double[] doubles;
+
+        TensorSum(NpyHeader header) {
+            boolean float32 = header.dtype() == DType.FLOAT32;
+            this.floats = float32 ? new float[header.size()] : null;
+            this.doubles = float32 ? null : new double[header.size()];
+        }
+
+        double get(int i) {
+            return floats != null ? floats[i] : doubles[i];
+        }
+    }
+
+    private static void accumulate(TensorSum tensorSum, NpyHeader header, ByteString tensor, long weight) {
         ByteBuffer data = tensor.asReadOnlyByteBuffer().order(header.byteOrder());
         int base = data.position() + header.dataOffset();
         double w = weight;
         DType dtype = header.dtype();
+        if (dtype == DType.FLOAT32) {
+            float[] sum = tensorSum.floats;
+            float fw = (float) w;
+            for (int i = 0; i < sum.length; i++) {
+                sum[i] += fw * data.getFloat(base + 4 * i);
+            }
+            return;
+        }
+        double[] sum = tensorSum.doubles;
         int n = sum.length;
         switch (dtype) {
-            case FLOAT32 -> {
-                for (int i = 0; i < n; i++) {
-                    sum[i] += w * data.getFloat(base + 4 * i);
-                }
-            }
+            case FLOAT32 -> throw new IllegalStateException("float32 tensors sum in float");
             case FLOAT64 -> {
                 for (int i = 0; i < n; i++) {
                     sum[i] += w * data.getDouble(base + 8 * i);
