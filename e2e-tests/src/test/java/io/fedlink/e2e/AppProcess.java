@@ -30,13 +30,34 @@ final class AppProcess implements AutoCloseable {
             throw new IllegalStateException(jar + " is missing: build it first with ./mvnw package (./scripts/test.sh runs"
                     + " ./mvnw verify, which packages the samples before these tests)");
         }
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar", jar.toString()));
+        List<String> command = new ArrayList<>(List.of(javaCommand(), "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar",
+                jar.toString()));
         command.addAll(args);
+        return launch(name, logDir, command);
+    }
+
+    /**
+     * Starts {@code mainClass} from this module's test classpath as its own JVM (256 MB heap), for the small peers the
+     * fault tests need beside the samples (a client of a model too big for the sample client's data set, ...).
+     */
+    static AppProcess startMain(String name, Class<?> mainClass, Path logDir, List<String> args) {
+        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        List<String> command = new ArrayList<>(List.of(javaCommand(), "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp",
+                classpath, mainClass.getName()));
+        command.addAll(args);
+        return launch(name, logDir, command);
+    }
+
+    private static String javaCommand() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static AppProcess launch(String name, Path logDir, List<String> command) {
         try {
             Files.createDirectories(logDir);
             Path log = logDir.resolve(name + ".log");
-            Files.writeString(log, String.join(" ", command) + System.lineSeparator());
+            Files.writeString(log, String.join(" ", command.stream().map(AppProcess::abbreviate).toList())
+                    + System.lineSeparator());
             Process process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
             return new AppProcess(name, process, log);
@@ -47,6 +68,14 @@ final class AppProcess implements AutoCloseable {
 
     String name() {
         return name;
+    }
+
+    Path log() {
+        return log;
+    }
+
+    private static String abbreviate(String argument) {
+        return argument.length() > 300 ? argument.substring(0, 120) + "...(" + argument.length() + " chars)" : argument;
     }
 
     long pid() {
@@ -84,6 +113,11 @@ final class AppProcess implements AutoCloseable {
             sleep(100);
         }
         throw new AssertionError("Timed out after " + bound + " waiting for " + name + " to log " + what + "; log " + log);
+    }
+
+    /** The log lines containing {@code text}. */
+    List<String> linesContaining(String text) {
+        return lines().stream().filter(line -> line.contains(text)).toList();
     }
 
     /** Waits for the process to exit and returns its exit code; fails on timeout. */

@@ -23,6 +23,7 @@ final class SampleFederation implements AutoCloseable {
     private final List<AppProcess> processes = new ArrayList<>();
     private final int port;
     private int coordinators;
+    private Actuator actuator;
 
     SampleFederation(String testName) {
         this.logDir = REPOSITORY.resolve("e2e-tests/target/e2e-logs").resolve(testName);
@@ -41,10 +42,29 @@ final class SampleFederation implements AutoCloseable {
 
     /** Starts a coordinator (exits when training is done) and waits until it listens. */
     AppProcess startCoordinator(String... args) throws IOException {
+        return startCoordinator(true, args);
+    }
+
+    /** Starts a coordinator that stays up after training (to be read through its actuator) and waits until it listens. */
+    AppProcess startLingeringCoordinator(String... args) throws IOException {
+        return startCoordinator(false, args);
+    }
+
+    /** The actuator of the coordinator started last. */
+    Actuator actuator() {
+        if (actuator == null) {
+            throw new IllegalStateException("no coordinator started yet");
+        }
+        return actuator;
+    }
+
+    private AppProcess startCoordinator(boolean exitWhenDone, String... args) throws IOException {
         Path portFile = logDir.resolve("port-" + (++coordinators));
-        List<String> all = new ArrayList<>(List.of("--grpc.server.port=" + port, "--server.port=0",
-                "--sample.port-file=" + portFile, "--sample.exit-when-done=true"));
+        int httpPort = freePort();
+        List<String> all = new ArrayList<>(List.of("--grpc.server.port=" + port, "--server.port=" + httpPort,
+                "--sample.port-file=" + portFile, "--sample.exit-when-done=" + exitWhenDone));
         all.addAll(List.of(args));
+        actuator = new Actuator(httpPort);
         AppProcess coordinator = start("coordinator-" + coordinators, SERVER_JAR, all);
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (!Files.exists(portFile)) {
@@ -62,6 +82,13 @@ final class SampleFederation implements AutoCloseable {
                 "--sample.client-index=" + index, "--sample.num-clients=" + of));
         all.addAll(List.of(args));
         return start("client-" + index, CLIENT_JAR, all);
+    }
+
+    /** Starts {@code mainClass} of this module's test classpath as its own JVM; see {@link AppProcess#startMain}. */
+    AppProcess startMain(String name, Class<?> mainClass, String... args) {
+        AppProcess process = AppProcess.startMain(name, mainClass, logDir, List.of(args));
+        processes.add(process);
+        return process;
     }
 
     private AppProcess start(String name, Path jar, List<String> args) {
@@ -90,7 +117,7 @@ final class SampleFederation implements AutoCloseable {
         }
     }
 
-    private static int freePort() {
+    static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException e) {
