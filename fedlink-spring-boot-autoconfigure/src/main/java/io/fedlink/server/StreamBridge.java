@@ -302,6 +302,19 @@ final class StreamBridge implements ClientStream {
         expired.reply().completeExceptionally(new ClientReplyTimeoutException(id, what, expired.timeout()));
     }
 
+    /**
+     * Bytes that are not a {@code ClientMessage} arrived (gRPC thread): a protocol error that ends this stream with
+     * INVALID_ARGUMENT and fails the outstanding instruction, if any, at once.
+     *
+     * @param problem what was wrong, starting with a verb: {@code "sent 12 bytes that are not a valid ..."}
+     */
+    void onMalformedMessage(String problem) {
+        String protocolError = "Client " + id + " (" + peer + ") " + problem;
+        log.warn("{}; closing its stream", protocolError);
+        terminate(DisconnectReason.PROTOCOL_ERROR, Status.INVALID_ARGUMENT.withDescription(protocolError),
+                new UnexpectedReplyException(id, protocolError));
+    }
+
     /** The client half-closed: we complete our side too. */
     void onClientCompleted() {
         terminate(DisconnectReason.CLIENT_COMPLETED, Status.OK, null);
@@ -378,7 +391,9 @@ final class StreamBridge implements ClientStream {
             } else {
                 orphan.reply().completeExceptionally(new ClientDisconnectedException(id,
                         "Client " + id + " (" + peer + ") disconnected (" + reason + ") while "
-                                + Instructions.name(orphan.instruction()) + " was outstanding", cause));
+                                + Instructions.name(orphan.instruction()) + " was outstanding"
+                                + (reason == DisconnectReason.PROTOCOL_ERROR && cause != null ? ": " + cause.getMessage() : ""),
+                        cause));
             }
         }
     }
