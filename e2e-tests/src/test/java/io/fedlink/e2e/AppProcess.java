@@ -26,11 +26,16 @@ final class AppProcess implements AutoCloseable {
     }
 
     static AppProcess start(String name, Path jar, Path logDir, List<String> args) {
+        return start(name, jar, logDir, "256m", args);
+    }
+
+    /** Starts {@code jar} with a heap of {@code maxHeap} (a -Xmx value such as {@code 512m}). */
+    static AppProcess start(String name, Path jar, Path logDir, String maxHeap, List<String> args) {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: build it first with ./mvnw package (./scripts/test.sh runs"
                     + " ./mvnw verify, which packages the samples before these tests)");
         }
-        List<String> command = new ArrayList<>(List.of(javaCommand(), "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar",
+        List<String> command = new ArrayList<>(List.of(javaCommand(), "-Xmx" + maxHeap, "-XX:TieredStopAtLevel=1", "-jar",
                 jar.toString()));
         command.addAll(args);
         return launch(name, logDir, command);
@@ -140,6 +145,19 @@ final class AppProcess implements AutoCloseable {
         if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
             throw new IOException("kill -" + signal + " " + process.pid() + " failed");
         }
+    }
+
+    /** Runs {@code jcmd <pid> <command...>} (for example {@code GC.run}) and returns its output. */
+    String jcmd(String... command) throws IOException, InterruptedException {
+        List<String> all = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(process.pid())));
+        all.addAll(List.of(command));
+        Process jcmd = new ProcessBuilder(all).redirectErrorStream(true).start();
+        String output = new String(jcmd.getInputStream().readAllBytes());
+        if (!jcmd.waitFor(30, TimeUnit.SECONDS) || jcmd.exitValue() != 0) {
+            throw new IOException("jcmd " + String.join(" ", command) + " on " + name + " failed: " + output);
+        }
+        return output;
     }
 
     @Override

@@ -24,6 +24,7 @@ final class SampleFederation implements AutoCloseable {
     private final int port;
     private int coordinators;
     private Actuator actuator;
+    private String coordinatorHeap = "256m";
 
     SampleFederation(String testName) {
         this.logDir = REPOSITORY.resolve("e2e-tests/target/e2e-logs").resolve(testName);
@@ -50,6 +51,12 @@ final class SampleFederation implements AutoCloseable {
         return startCoordinator(false, args);
     }
 
+    /** Gives coordinators started from now on a heap of {@code maxHeap} (a -Xmx value; 256m unless set). */
+    SampleFederation coordinatorHeap(String maxHeap) {
+        this.coordinatorHeap = maxHeap;
+        return this;
+    }
+
     /** The actuator of the coordinator started last. */
     Actuator actuator() {
         if (actuator == null) {
@@ -65,7 +72,8 @@ final class SampleFederation implements AutoCloseable {
                 "--sample.port-file=" + portFile, "--sample.exit-when-done=" + exitWhenDone));
         all.addAll(List.of(args));
         actuator = new Actuator(httpPort);
-        AppProcess coordinator = start("coordinator-" + coordinators, SERVER_JAR, all);
+        AppProcess coordinator = AppProcess.start("coordinator-" + coordinators, SERVER_JAR, logDir, coordinatorHeap, all);
+        processes.add(coordinator);
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (!Files.exists(portFile)) {
             if (!coordinator.isAlive() || System.nanoTime() > deadline) {
