@@ -27,6 +27,8 @@ class ClientFaultsIT {
     /** What the coordinator promises for a dead peer, and the slack this shared 2-core machine gets on top. */
     private static final Duration DETECTION_BOUND = KEEPALIVE_TIME.plus(KEEPALIVE_TIMEOUT).plus(Duration.ofSeconds(4));
     private static final Duration BOUND = Duration.ofMinutes(2);
+    /** The sample client's fedlink.client.reconnect.max-backoff (5s), plus slack for a loaded machine. */
+    private static final Duration RECONNECT_BOUND = Duration.ofSeconds(15);
 
     /** Three clients per round, two fit results are enough, a reply timeout far above the keepalive bound. */
     private static final String[] COORDINATOR = {"--fedlink.server.quorum.min-clients=3",
@@ -165,7 +167,9 @@ class ClientFaultsIT {
             victim.signal("CONT");
             long resumed = System.nanoTime();
             long back = actuator.awaitClients("the resumed client rejoins", BOUND, ids -> ids.size() == 3);
-            Timings.record("SIGCONT -> the client rejoined by itself", Duration.ofNanos(back - resumed), BOUND);
+            Duration rejoined = Duration.ofNanos(back - resumed);
+            Timings.record("SIGCONT -> the client rejoined by itself", rejoined, RECONNECT_BOUND);
+            assertThat(rejoined).as("back within its reconnect backoff").isLessThan(RECONNECT_BOUND);
             assertThat(coordinator.awaitExit(BOUND)).isZero();
             assertThat(RoundLine.parse(coordinator.lines()).get(1).replies()).as("round 2 includes the resumed client")
                     .isEqualTo(3);
