@@ -144,6 +144,9 @@ public class ClientManagerServicer implements FlowerServiceGrpc.AsyncService, Bi
         ClientProxy proxy = proxyFactory.create(bridge);
         bridge.onClose(reason -> clientManager.unregister(proxy, reason));
         responses.setOnCancelHandler(bridge::onCancelled);
+        // gRPC closes the call by itself when handling a message fails (an OutOfMemoryError while parsing, say) and
+        // reports that as a normal close: the client is gone all the same.
+        responses.setOnCloseHandler(bridge::onCallClosed);
         if (!clientManager.register(proxy)) {
             String why = "Coordinator refused client " + bridge.id() + " (" + peer + "): " + clientManager.numAvailable()
                     + " clients are connected, the most it accepts (fedlink.server.max-clients)";

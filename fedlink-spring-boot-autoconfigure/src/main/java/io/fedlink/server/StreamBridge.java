@@ -315,6 +315,14 @@ final class StreamBridge implements ClientStream {
                 new UnexpectedReplyException(id, protocolError));
     }
 
+    /**
+     * The call was closed from the server's side (gRPC thread). Usually this bridge closed it and this does nothing;
+     * if gRPC closed it by itself, after handling a message failed, the client is gone all the same.
+     */
+    void onCallClosed() {
+        terminate(DisconnectReason.TRANSPORT_ERROR, null, null);
+    }
+
     /** The client half-closed: we complete our side too. */
     void onClientCompleted() {
         terminate(DisconnectReason.CLIENT_COMPLETED, Status.OK, null);
