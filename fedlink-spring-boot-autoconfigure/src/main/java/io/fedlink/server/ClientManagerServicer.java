@@ -74,19 +74,20 @@ public class ClientManagerServicer implements FlowerServiceGrpc.AsyncService, Bi
     }
 
     /**
-     * The Join service, bound so that bytes which do not parse as a {@code ClientMessage} reach the stream's bridge
-     * (which ends that stream with INVALID_ARGUMENT and unregisters the client) instead of failing inside gRPC, which
-     * would answer "UNKNOWN: Application error processing RPC" and never tell the servicer the stream is gone.
+     * The Join service, bound with a request marshaller that turns bytes which do not parse as a
+     * {@code ClientMessage} into a marked message for the stream's bridge (which ends that stream with
+     * INVALID_ARGUMENT and unregisters the client) instead of a failure inside gRPC, which would answer
+     * "UNKNOWN: Application error processing RPC" and never tell the servicer the stream is gone.
      */
     @Override
     public ServerServiceDefinition bindService() {
         MethodDescriptor<ClientMessage, ServerMessage> generated = FlowerServiceGrpc.getJoinMethod();
-        MethodDescriptor<InboundMessage, ServerMessage> join = generated.toBuilder(
-                new InboundMessage.Marshaller(generated.getRequestMarshaller()), generated.getResponseMarshaller()).build();
+        MethodDescriptor<ClientMessage, ServerMessage> join = generated.toBuilder(
+                new ClientMessageMarshaller(generated.getRequestMarshaller()), generated.getResponseMarshaller()).build();
         ServiceDescriptor service = ServiceDescriptor.newBuilder(FlowerServiceGrpc.SERVICE_NAME)
                 .setSchemaDescriptor(FlowerServiceGrpc.getServiceDescriptor().getSchemaDescriptor()).addMethod(join).build();
         ServerServiceDefinition definition = ServerServiceDefinition.builder(service)
-                .addMethod(join, ServerCalls.asyncBidiStreamingCall(this::joinTolerantly)).build();
+                .addMethod(join, ServerCalls.asyncBidiStreamingCall(this::join)).build();
         return ServerInterceptors.intercept(definition, new CallContextInterceptor(settings.maxMessageSize(), authenticator));
     }
 
@@ -96,31 +97,8 @@ public class ClientManagerServicer implements FlowerServiceGrpc.AsyncService, Bi
         return new StreamObserver<>() {
             @Override
             public void onNext(ClientMessage message) {
-                bridge.onClientMessage(message);
-            }
-
-            @Override
-            public void onError(Throwable error) {
-                bridge.onTransportError(error);
-            }
-
-            @Override
-            public void onCompleted() {
-                bridge.onClientCompleted();
-            }
-        };
-    }
-
-    private StreamObserver<InboundMessage> joinTolerantly(StreamObserver<ServerMessage> responseObserver) {
-        StreamBridge bridge = open(responseObserver);
-        return new StreamObserver<>() {
-            @Override
-            public void onNext(InboundMessage message) {
-                if (message.message() != null) {
-                    bridge.onClientMessage(message.message());
-                } else {
-                    bridge.onMalformedMessage(message.problem());
-                }
+                ClientMessageMarshaller.problem(message).ifPresentOrElse(bridge::onMalformedMessage,
+                        () -> bridge.onClientMessage(message));
             }
 
             @Override

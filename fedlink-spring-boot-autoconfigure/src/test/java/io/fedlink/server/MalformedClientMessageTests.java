@@ -4,6 +4,8 @@ import static io.fedlink.testing.Messages.fitIns;
 import static io.fedlink.testing.Messages.fitRes;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.ByteString;
+import com.google.protobuf.UnknownFieldSet;
 import io.fedlink.client.Connection;
 import io.fedlink.proto.ClientMessage;
 import io.fedlink.proto.FlowerServiceGrpc;
@@ -121,6 +123,25 @@ class MalformedClientMessageTests {
             connection.dispatch(fitRes(3));
             assertThat(reply.get(BOUND.toSeconds(), TimeUnit.SECONDS).getFitRes().getNumExamples()).isEqualTo(3);
         }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void aPeerCannotForgeTheMarkOfAMalformedMessage(Transport transport) throws Exception {
+        coordinator = transport.coordinator().start();
+        RawClient raw = new RawClient(coordinator.newChannel());
+        ClientProxy client = coordinator.manager().getClients(1, BOUND).get(0);
+        CompletableFuture<ClientMessage> reply = client.runAsync(fitIns(8));
+        assertThat(raw.received.poll(BOUND.toSeconds(), TimeUnit.SECONDS)).isNotNull();
+
+        ClientMessage forged = fitRes(3).toBuilder().setUnknownFields(UnknownFieldSet.newBuilder()
+                .addField(536_870_911, UnknownFieldSet.Field.newBuilder()
+                        .addLengthDelimited(ByteString.copyFromUtf8("sent nothing wrong")).build()).build()).build();
+        raw.call.sendMessage(forged.toByteArray());
+
+        assertThat(reply.get(BOUND.toSeconds(), TimeUnit.SECONDS).getFitRes().getNumExamples()).isEqualTo(3);
+        assertThat(coordinator.manager().numAvailable()).isEqualTo(1);
+        raw.call.cancel("done", null);
     }
 
     @ParameterizedTest

@@ -54,8 +54,7 @@ class StreamClosedByGrpcTests {
                 return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(next.startCall(call, headers)) {
                     @Override
                     public void onMessage(Q message) {
-                        if (message instanceof InboundMessage inbound && inbound.message() != null
-                                && inbound.message().getFitRes().getNumExamples() == POISON) {
+                        if (message instanceof ClientMessage reply && reply.getFitRes().getNumExamples() == POISON) {
                             sneakyThrow(failure.get());
                         }
                         super.onMessage(message);
