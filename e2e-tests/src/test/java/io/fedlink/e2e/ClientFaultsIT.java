@@ -147,7 +147,7 @@ class ClientFaultsIT {
             AppProcess coordinator = federation.startCoordinator(COORDINATOR);
             federation.startClient(0, 3, "--sample.fit-delay=1s");
             federation.startClient(1, 3, "--sample.fit-delay=1s");
-            AppProcess victim = federation.startClient(2, 3, "--sample.fit-delay=4s");
+            AppProcess victim = federation.startClient(2, 3, "--sample.fit-delay=6s");
             Actuator actuator = federation.actuator();
 
             String victimId = awaitOnlyClient(actuator, "the slow client is the only one still fitting",
