@@ -26,17 +26,43 @@ final class AppProcess implements AutoCloseable {
     }
 
     static AppProcess start(String name, Path jar, Path logDir, List<String> args) {
+        return start(name, jar, logDir, "256m", args);
+    }
+
+    /** Starts {@code jar} with a heap of {@code maxHeap} (a -Xmx value such as {@code 512m}). */
+    static AppProcess start(String name, Path jar, Path logDir, String maxHeap, List<String> args) {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: build it first with ./mvnw package (./scripts/test.sh runs"
                     + " ./mvnw verify, which packages the samples before these tests)");
         }
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar", jar.toString()));
+        List<String> command = new ArrayList<>(List.of(javaCommand(), "-Xmx" + maxHeap, "-XX:TieredStopAtLevel=1", "-jar",
+                jar.toString()));
         command.addAll(args);
+        return launch(name, logDir, command);
+    }
+
+    /**
+     * Starts {@code mainClass} from this module's test classpath as its own JVM (256 MB heap), for the small peers the
+     * fault tests need beside the samples (a client of a model too big for the sample client's data set, ...).
+     */
+    static AppProcess startMain(String name, Class<?> mainClass, Path logDir, List<String> args) {
+        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        List<String> command = new ArrayList<>(List.of(javaCommand(), "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp",
+                classpath, mainClass.getName()));
+        command.addAll(args);
+        return launch(name, logDir, command);
+    }
+
+    private static String javaCommand() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static AppProcess launch(String name, Path logDir, List<String> command) {
         try {
             Files.createDirectories(logDir);
             Path log = logDir.resolve(name + ".log");
-            Files.writeString(log, String.join(" ", command) + System.lineSeparator());
+            Files.writeString(log, String.join(" ", command.stream().map(AppProcess::abbreviate).toList())
+                    + System.lineSeparator());
             Process process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
             return new AppProcess(name, process, log);
@@ -47,6 +73,14 @@ final class AppProcess implements AutoCloseable {
 
     String name() {
         return name;
+    }
+
+    Path log() {
+        return log;
+    }
+
+    private static String abbreviate(String argument) {
+        return argument.length() > 300 ? argument.substring(0, 120) + "...(" + argument.length() + " chars)" : argument;
     }
 
     long pid() {
@@ -86,6 +120,11 @@ final class AppProcess implements AutoCloseable {
         throw new AssertionError("Timed out after " + bound + " waiting for " + name + " to log " + what + "; log " + log);
     }
 
+    /** The log lines containing {@code text}. */
+    List<String> linesContaining(String text) {
+        return lines().stream().filter(line -> line.contains(text)).toList();
+    }
+
     /** Waits for the process to exit and returns its exit code; fails on timeout. */
     int awaitExit(Duration bound) throws InterruptedException {
         if (!process.waitFor(bound.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -106,6 +145,19 @@ final class AppProcess implements AutoCloseable {
         if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
             throw new IOException("kill -" + signal + " " + process.pid() + " failed");
         }
+    }
+
+    /** Runs {@code jcmd <pid> <command...>} (for example {@code GC.run}) and returns its output. */
+    String jcmd(String... command) throws IOException, InterruptedException {
+        List<String> all = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(process.pid())));
+        all.addAll(List.of(command));
+        Process jcmd = new ProcessBuilder(all).redirectErrorStream(true).start();
+        String output = new String(jcmd.getInputStream().readAllBytes());
+        if (!jcmd.waitFor(30, TimeUnit.SECONDS) || jcmd.exitValue() != 0) {
+            throw new IOException("jcmd " + String.join(" ", command) + " on " + name + " failed: " + output);
+        }
+        return output;
     }
 
     @Override

@@ -23,6 +23,8 @@ final class SampleFederation implements AutoCloseable {
     private final List<AppProcess> processes = new ArrayList<>();
     private final int port;
     private int coordinators;
+    private Actuator actuator;
+    private String coordinatorHeap = "256m";
 
     SampleFederation(String testName) {
         this.logDir = REPOSITORY.resolve("e2e-tests/target/e2e-logs").resolve(testName);
@@ -41,11 +43,37 @@ final class SampleFederation implements AutoCloseable {
 
     /** Starts a coordinator (exits when training is done) and waits until it listens. */
     AppProcess startCoordinator(String... args) throws IOException {
+        return startCoordinator(true, args);
+    }
+
+    /** Starts a coordinator that stays up after training (to be read through its actuator) and waits until it listens. */
+    AppProcess startLingeringCoordinator(String... args) throws IOException {
+        return startCoordinator(false, args);
+    }
+
+    /** Gives coordinators started from now on a heap of {@code maxHeap} (a -Xmx value; 256m unless set). */
+    SampleFederation coordinatorHeap(String maxHeap) {
+        this.coordinatorHeap = maxHeap;
+        return this;
+    }
+
+    /** The actuator of the coordinator started last. */
+    Actuator actuator() {
+        if (actuator == null) {
+            throw new IllegalStateException("no coordinator started yet");
+        }
+        return actuator;
+    }
+
+    private AppProcess startCoordinator(boolean exitWhenDone, String... args) throws IOException {
         Path portFile = logDir.resolve("port-" + (++coordinators));
-        List<String> all = new ArrayList<>(List.of("--grpc.server.port=" + port, "--server.port=0",
-                "--sample.port-file=" + portFile, "--sample.exit-when-done=true"));
+        int httpPort = freePort();
+        List<String> all = new ArrayList<>(List.of("--grpc.server.port=" + port, "--server.port=" + httpPort,
+                "--sample.port-file=" + portFile, "--sample.exit-when-done=" + exitWhenDone));
         all.addAll(List.of(args));
-        AppProcess coordinator = start("coordinator-" + coordinators, SERVER_JAR, all);
+        actuator = new Actuator(httpPort);
+        AppProcess coordinator = AppProcess.start("coordinator-" + coordinators, SERVER_JAR, logDir, coordinatorHeap, all);
+        processes.add(coordinator);
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (!Files.exists(portFile)) {
             if (!coordinator.isAlive() || System.nanoTime() > deadline) {
@@ -62,6 +90,13 @@ final class SampleFederation implements AutoCloseable {
                 "--sample.client-index=" + index, "--sample.num-clients=" + of));
         all.addAll(List.of(args));
         return start("client-" + index, CLIENT_JAR, all);
+    }
+
+    /** Starts {@code mainClass} of this module's test classpath as its own JVM; see {@link AppProcess#startMain}. */
+    AppProcess startMain(String name, Class<?> mainClass, String... args) {
+        AppProcess process = AppProcess.startMain(name, mainClass, logDir, List.of(args));
+        processes.add(process);
+        return process;
     }
 
     private AppProcess start(String name, Path jar, List<String> args) {
@@ -90,7 +125,7 @@ final class SampleFederation implements AutoCloseable {
         }
     }
 
-    private static int freePort() {
+    static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException e) {

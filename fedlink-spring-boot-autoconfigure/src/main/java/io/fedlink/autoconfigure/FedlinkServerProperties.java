@@ -107,6 +107,11 @@ public class FedlinkServerProperties {
         Validation.messageSize("fedlink.server.max-message-size", maxMessageSize);
         Validation.atLeast("fedlink.server.max-clients", maxClients, 1);
         Validation.positive("fedlink.server.keepalive.time", keepalive.time);
+        if (keepalive.time.compareTo(Keepalive.MIN_TIME) < 0) {
+            throw new InvalidConfigurationPropertyValueException("fedlink.server.keepalive.time", keepalive.time,
+                    "must be at least 10s: grpc-java silently raises shorter server keepalive times to 10s, so a dead"
+                            + " client would be found later than configured (detection takes time + timeout)");
+        }
         Validation.positive("fedlink.server.keepalive.timeout", keepalive.timeout);
         if (keepalive.permitTime == null || keepalive.permitTime.isNegative()) {
             throw new InvalidConfigurationPropertyValueException("fedlink.server.keepalive.permit-time",
@@ -252,7 +257,10 @@ public class FedlinkServerProperties {
 
     public static class Keepalive {
 
-        /** How long a connection may be idle before the coordinator pings the client. */
+        /** grpc-java's floor for a server's keepalive time: it raises anything shorter to this, without a word. */
+        static final Duration MIN_TIME = Duration.ofSeconds(10);
+
+        /** How long a connection may be idle before the coordinator pings the client; at least 10s (gRPC's floor). */
         private Duration time = Duration.ofSeconds(60);
 
         /** How long the coordinator waits for a ping's answer before it closes the connection as dead. */

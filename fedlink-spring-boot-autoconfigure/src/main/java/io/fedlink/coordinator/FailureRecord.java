@@ -23,8 +23,17 @@ public record FailureRecord(String clientId, Phase phase, String error, String m
         Objects.requireNonNull(message, "message");
     }
 
-    /** The record of a live {@link ClientFailure}. */
+    /**
+     * Longest message {@link #of} keeps. Messages can quote what a client sent (a status message, a tensor header),
+     * and a record is kept in every round's history, checkpoint and log line.
+     */
+    public static final int MAX_MESSAGE_LENGTH = 1000;
+
+    /** The record of a live {@link ClientFailure}; a message longer than {@link #MAX_MESSAGE_LENGTH} is cut. */
     public static FailureRecord of(Phase phase, ClientFailure failure) {
-        return new FailureRecord(failure.clientId(), phase, failure.error().getClass().getSimpleName(), failure.reason());
+        String reason = failure.reason();
+        String message = reason.length() <= MAX_MESSAGE_LENGTH ? reason
+                : reason.substring(0, MAX_MESSAGE_LENGTH) + "... (cut: " + reason.length() + " characters in all)";
+        return new FailureRecord(failure.clientId(), phase, failure.error().getClass().getSimpleName(), message);
     }
 }

@@ -34,6 +34,10 @@ import org.slf4j.LoggerFactory;
  * on or stops per the {@link RoundFailurePolicy}. With a checkpoint store, {@link #run()} resumes after the latest
  * checkpoint, with its model and history.
  *
+ * <p>What a round keeps is bounded whatever clients send: a reply with more than {@value #MAX_METRICS_PER_REPLY}
+ * metrics or a metric name over {@value #MAX_METRIC_NAME_LENGTH} characters is rejected (a failure of that client),
+ * and failure messages are cut to {@link FailureRecord#MAX_MESSAGE_LENGTH} characters.
+ *
  * <pre>{@code
  * TrainingResult result = FederatedTraining.builder(clientManager, ParametersCodec.encode(initialWeights))
  *         .rounds(10).clientSelector(ClientSelector.all(3)).minFitResults(2)
@@ -46,6 +50,10 @@ import org.slf4j.LoggerFactory;
 public final class FederatedTraining {
 
     private static final Logger log = LoggerFactory.getLogger(FederatedTraining.class);
+    /** Most metrics one fit or evaluate reply may carry; a reply with more is rejected as a whole. */
+    public static final int MAX_METRICS_PER_REPLY = 1024;
+    /** Longest metric name a reply may carry; a reply with a longer one is rejected as a whole. */
+    public static final int MAX_METRIC_NAME_LENGTH = 256;
 
     private final ClientManager clientManager;
     private final Parameters initialModel;
@@ -199,6 +207,7 @@ public final class FederatedTraining {
                 .setParameters(model).putAllConfig(fitConfig.apply(round))).build();
         FanOutSummary fit = fitFanOut.stream(clients, fitIns, (client, reply) -> {
             ClientMessage.FitRes fitRes = reply.getFitRes();
+            requireBoundedMetrics(client.id(), "fit_res", fitRes.getMetricsMap());
             fedAvg.add(client.id(), fitRes);
             fitMetrics.add(fitRes.getMetricsMap(), fitRes.getNumExamples());
         });
@@ -225,6 +234,7 @@ public final class FederatedTraining {
                     .setParameters(updated).putAllConfig(evaluateConfig.apply(round))).build();
             FanOutSummary evaluated = evaluateFanOut.stream(evaluators, evaluateIns, (client, reply) -> {
                 ClientMessage.EvaluateRes res = reply.getEvaluateRes();
+                requireBoundedMetrics(client.id(), "evaluate_res", res.getMetricsMap());
                 if (res.getNumExamples() < 0) {
                     throw new ClientUpdateRejectedException(client.id(), "Evaluation from client " + client.id()
                             + " rejected: num_examples is " + res.getNumExamples());
@@ -240,6 +250,25 @@ public final class FederatedTraining {
                 evaluateReplies, failures, loss.averages().getOrDefault("loss", Double.NaN), evaluation.averages(),
                 fitMetrics.averages(), elapsed(started), "");
         return new RoundOutcome(record, updated);
+    }
+
+    /**
+     * Refuses a reply with more than {@value #MAX_METRICS_PER_REPLY} metrics or a name over
+     * {@value #MAX_METRIC_NAME_LENGTH} characters: averaged metrics are kept by name in every round record.
+     */
+    private static void requireBoundedMetrics(String clientId, String reply, Map<String, Scalar> metrics) {
+        if (metrics.size() > MAX_METRICS_PER_REPLY) {
+            throw new ClientUpdateRejectedException(clientId, "Update from client " + clientId + " rejected: its " + reply
+                    + " carries " + metrics.size() + " metrics, more than the " + MAX_METRICS_PER_REPLY
+                    + " a reply may carry (each one is kept in every round record)");
+        }
+        for (String name : metrics.keySet()) {
+            if (name.length() > MAX_METRIC_NAME_LENGTH) {
+                throw new ClientUpdateRejectedException(clientId, "Update from client " + clientId + " rejected: its "
+                        + reply + " carries a metric name of " + name.length() + " characters, longer than the "
+                        + MAX_METRIC_NAME_LENGTH + " allowed");
+            }
+        }
     }
 
     private RoundOutcome failed(int round, int asked, int fitReplies, List<FailureRecord> failures,

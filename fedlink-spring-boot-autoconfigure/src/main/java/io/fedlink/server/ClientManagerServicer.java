@@ -11,13 +11,16 @@ import io.grpc.Contexts;
 import io.grpc.ForwardingServerCall;
 import io.grpc.Grpc;
 import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
+import io.grpc.ServiceDescriptor;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import java.net.SocketAddress;
 import java.util.List;
@@ -70,33 +73,32 @@ public class ClientManagerServicer implements FlowerServiceGrpc.AsyncService, Bi
         this.timer = Objects.requireNonNull(timer, "timer");
     }
 
+    /**
+     * The Join service, bound with a request marshaller that turns bytes which do not parse as a
+     * {@code ClientMessage} into a marked message for the stream's bridge (which ends that stream with
+     * INVALID_ARGUMENT and unregisters the client) instead of a failure inside gRPC, which would answer
+     * "UNKNOWN: Application error processing RPC" and never tell the servicer the stream is gone.
+     */
     @Override
     public ServerServiceDefinition bindService() {
-        return ServerInterceptors.intercept(FlowerServiceGrpc.bindService(this), new CallContextInterceptor(settings.maxMessageSize(), authenticator));
+        MethodDescriptor<ClientMessage, ServerMessage> generated = FlowerServiceGrpc.getJoinMethod();
+        MethodDescriptor<ClientMessage, ServerMessage> join = generated.toBuilder(
+                new ClientMessageMarshaller(generated.getRequestMarshaller()), generated.getResponseMarshaller()).build();
+        ServiceDescriptor service = ServiceDescriptor.newBuilder(FlowerServiceGrpc.SERVICE_NAME)
+                .setSchemaDescriptor(FlowerServiceGrpc.getServiceDescriptor().getSchemaDescriptor()).addMethod(join).build();
+        ServerServiceDefinition definition = ServerServiceDefinition.builder(service)
+                .addMethod(join, ServerCalls.asyncBidiStreamingCall(this::join)).build();
+        return ServerInterceptors.intercept(definition, new CallContextInterceptor(settings.maxMessageSize(), authenticator));
     }
 
     @Override
     public StreamObserver<ClientMessage> join(StreamObserver<ServerMessage> responseObserver) {
-        ServerCallStreamObserver<ServerMessage> responses = (ServerCallStreamObserver<ServerMessage>) responseObserver;
-        String peer = Objects.requireNonNullElse(ClientCallContext.PEER.get(), "unknown");
-        StreamBridge bridge = new StreamBridge(UUID.randomUUID().toString(), peer, ClientCallContext.IDENTITY.get(),
-                ClientCallContext.CLIENT_MAX_MESSAGE_SIZE.get(), responses, timer, settings, instructionListeners);
-        ClientProxy proxy = proxyFactory.create(bridge);
-        bridge.onClose(reason -> clientManager.unregister(proxy, reason));
-        responses.setOnCancelHandler(bridge::onCancelled);
-        if (!clientManager.register(proxy)) {
-            String why = "Coordinator refused client " + bridge.id() + " (" + peer + "): " + clientManager.numAvailable()
-                    + " clients are connected, the most it accepts (fedlink.server.max-clients)";
-            log.warn(why);
-            bridge.reject(Status.RESOURCE_EXHAUSTED.withDescription(why));
-        } else {
-            log.info("Client {} connected from {}{}", bridge.id(), peer,
-                    bridge.identity().map(identity -> " as " + identity).orElse(""));
-        }
+        StreamBridge bridge = open(responseObserver);
         return new StreamObserver<>() {
             @Override
             public void onNext(ClientMessage message) {
-                bridge.onClientMessage(message);
+                ClientMessageMarshaller.problem(message).ifPresentOrElse(bridge::onMalformedMessage,
+                        () -> bridge.onClientMessage(message));
             }
 
             @Override
@@ -109,6 +111,30 @@ public class ClientManagerServicer implements FlowerServiceGrpc.AsyncService, Bi
                 bridge.onClientCompleted();
             }
         };
+    }
+
+    /** Registers a new stream's client (or refuses it) and returns its bridge. */
+    private StreamBridge open(StreamObserver<ServerMessage> responseObserver) {
+        ServerCallStreamObserver<ServerMessage> responses = (ServerCallStreamObserver<ServerMessage>) responseObserver;
+        String peer = Objects.requireNonNullElse(ClientCallContext.PEER.get(), "unknown");
+        StreamBridge bridge = new StreamBridge(UUID.randomUUID().toString(), peer, ClientCallContext.IDENTITY.get(),
+                ClientCallContext.CLIENT_MAX_MESSAGE_SIZE.get(), responses, timer, settings, instructionListeners);
+        ClientProxy proxy = proxyFactory.create(bridge);
+        bridge.onClose(reason -> clientManager.unregister(proxy, reason));
+        responses.setOnCancelHandler(bridge::onCancelled);
+        // gRPC closes the call by itself when handling a message fails (an OutOfMemoryError while parsing, say) and
+        // reports that as a normal close: the client is gone all the same.
+        responses.setOnCloseHandler(bridge::onCallClosed);
+        if (!clientManager.register(proxy)) {
+            String why = "Coordinator refused client " + bridge.id() + " (" + peer + "): " + clientManager.numAvailable()
+                    + " clients are connected, the most it accepts (fedlink.server.max-clients)";
+            log.warn(why);
+            bridge.reject(Status.RESOURCE_EXHAUSTED.withDescription(why));
+        } else {
+            log.info("Client {} connected from {}{}", bridge.id(), peer,
+                    bridge.identity().map(identity -> " as " + identity).orElse(""));
+        }
+        return bridge;
     }
 
     /**

@@ -12,7 +12,7 @@ public enum DisconnectReason {
     RECONNECT,
     /** The client missed a reply deadline under {@link TimeoutPolicy#DROP}. */
     REPLY_TIMEOUT,
-    /** The client broke the stream rules (a reply with no instruction outstanding). */
+    /** The client broke the stream rules (a reply with no instruction outstanding, bytes that are not a message). */
     PROTOCOL_ERROR,
     /** The coordinator refused the client (for example: too many clients connected). */
     REJECTED,

@@ -302,6 +302,27 @@ final class StreamBridge implements ClientStream {
         expired.reply().completeExceptionally(new ClientReplyTimeoutException(id, what, expired.timeout()));
     }
 
+    /**
+     * Bytes that are not a {@code ClientMessage} arrived (gRPC thread): a protocol error that ends this stream with
+     * INVALID_ARGUMENT and fails the outstanding instruction, if any, at once.
+     *
+     * @param problem what was wrong, starting with a verb: {@code "sent 12 bytes that are not a valid ..."}
+     */
+    void onMalformedMessage(String problem) {
+        String protocolError = "Client " + id + " (" + peer + ") " + problem;
+        log.warn("{}; closing its stream", protocolError);
+        terminate(DisconnectReason.PROTOCOL_ERROR, Status.INVALID_ARGUMENT.withDescription(protocolError),
+                new UnexpectedReplyException(id, protocolError));
+    }
+
+    /**
+     * The call was closed from the server's side (gRPC thread). Usually this bridge closed it and this does nothing;
+     * if gRPC closed it by itself, after handling a message failed, the client is gone all the same.
+     */
+    void onCallClosed() {
+        terminate(DisconnectReason.TRANSPORT_ERROR, null, null);
+    }
+
     /** The client half-closed: we complete our side too. */
     void onClientCompleted() {
         terminate(DisconnectReason.CLIENT_COMPLETED, Status.OK, null);
@@ -378,7 +399,9 @@ final class StreamBridge implements ClientStream {
             } else {
                 orphan.reply().completeExceptionally(new ClientDisconnectedException(id,
                         "Client " + id + " (" + peer + ") disconnected (" + reason + ") while "
-                                + Instructions.name(orphan.instruction()) + " was outstanding", cause));
+                                + Instructions.name(orphan.instruction()) + " was outstanding"
+                                + (reason == DisconnectReason.PROTOCOL_ERROR && cause != null ? ": " + cause.getMessage() : ""),
+                        cause));
             }
         }
     }

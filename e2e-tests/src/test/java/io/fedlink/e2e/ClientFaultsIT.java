@@ -1,0 +1,217 @@
+package io.fedlink.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.jayway.jsonpath.JsonPath;
+import io.fedlink.e2e.AppProcess.RoundLine;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+
+/**
+ * Clients that die or freeze, as separate JVMs over TCP: killed with SIGKILL during fit, while idle, and while
+ * uploading a 16 MB update; frozen with SIGSTOP (its socket stays open, nothing answers). Each time the coordinator
+ * unregisters the client within the bound (keepalive time + timeout, plus slack for a loaded machine), the round
+ * completes with the failure recorded, and no accepted update is lost. Detection times go to
+ * {@code target/reliability-timings.tsv}.
+ */
+class ClientFaultsIT {
+
+    /** The shortest keepalive time grpc-java honours (fedlink refuses less at start-up). */
+    private static final Duration KEEPALIVE_TIME = Duration.ofSeconds(10);
+    private static final Duration KEEPALIVE_TIMEOUT = Duration.ofSeconds(2);
+    /** What the coordinator promises for a dead peer, and the slack this shared 2-core machine gets on top. */
+    private static final Duration DETECTION_BOUND = KEEPALIVE_TIME.plus(KEEPALIVE_TIMEOUT).plus(Duration.ofSeconds(4));
+    private static final Duration BOUND = Duration.ofMinutes(2);
+    /** The sample client's fedlink.client.reconnect.max-backoff (5s), plus slack for a loaded machine. */
+    private static final Duration RECONNECT_BOUND = Duration.ofSeconds(15);
+
+    /** Three clients per round, two fit results are enough, a reply timeout far above the keepalive bound. */
+    private static final String[] COORDINATOR = {"--fedlink.server.quorum.min-clients=3",
+            "--fedlink.server.training.rounds=2", "--fedlink.server.training.min-fit-results=2",
+            "--fedlink.server.reply-timeout=60s", "--fedlink.server.keepalive.time=" + KEEPALIVE_TIME.toSeconds() + "s",
+            "--fedlink.server.keepalive.timeout=" + KEEPALIVE_TIMEOUT.toSeconds() + "s"};
+
+    @Test
+    void aClientKilledDuringFitIsUnregisteredAtOnceAndItsRoundRecordsTheFailure(TestInfo test) throws Exception {
+        try (SampleFederation federation = new SampleFederation(name(test))) {
+            AppProcess coordinator = federation.startCoordinator(COORDINATOR);
+            federation.startClient(0, 4, "--sample.fit-delay=1s");
+            federation.startClient(1, 4, "--sample.fit-delay=1s");
+            AppProcess victim = federation.startClient(2, 4, "--sample.fit-delay=8s");
+            Actuator actuator = federation.actuator();
+
+            String victimId = awaitOnlyClient(actuator, "the slow client is the only one still fitting",
+                    client -> "fit_ins".equals(client.get("instructionInFlight")));
+            victim.kill();
+            long killed = System.nanoTime();
+            long detected = actuator.awaitClients("the killed client is unregistered", BOUND, ids -> !ids.contains(victimId));
+            Duration detection = Duration.ofNanos(detected - killed);
+            Timings.record("SIGKILL during fit -> unregistered", detection, DETECTION_BOUND);
+
+            String first = coordinator.awaitLine("round 1", BOUND, line -> line.contains("round 1/2: replies"));
+            assertThat(first).contains("replies 2/3, failures 1");
+            assertThat(coordinator.output()).contains("round 1/2: client " + victimId + " failed to fit: "
+                    + "ClientDisconnectedException: Client " + victimId);
+            assertThat(detection).isLessThan(DETECTION_BOUND);
+
+            federation.startClient(3, 4, "--sample.fit-delay=1s"); // the next round waits for a third client
+            assertThat(coordinator.awaitExit(BOUND)).isZero();
+            List<RoundLine> rounds = RoundLine.parse(coordinator.lines());
+            assertThat(rounds).extracting(RoundLine::round).containsExactly(1, 2);
+            assertThat(rounds.get(1).replies()).isEqualTo(3);
+            assertThat(rounds.get(1).failures()).isZero();
+        }
+    }
+
+    @Test
+    void aClientKilledWhileIdleIsUnregisteredAtOnceAndTheUpdateItSentIsKept(TestInfo test) throws Exception {
+        try (SampleFederation federation = new SampleFederation(name(test))) {
+            AppProcess coordinator = federation.startLingeringCoordinator(COORDINATOR);
+            AppProcess victim = federation.startClient(0, 4);
+            federation.startClient(1, 4, "--sample.fit-delay=6s");
+            federation.startClient(2, 4, "--sample.fit-delay=6s");
+            Actuator actuator = federation.actuator();
+
+            // The victim answered its fit at once and waits for its next instruction while the others still train.
+            String victimId = awaitOnlyClient(actuator, "the fast client is the only one with nothing outstanding",
+                    client -> client.get("instructionInFlight") == null);
+            victim.kill();
+            long killed = System.nanoTime();
+            long detected = actuator.awaitClients("the killed client is unregistered", BOUND, ids -> !ids.contains(victimId));
+            Duration detection = Duration.ofNanos(detected - killed);
+            Timings.record("SIGKILL while idle -> unregistered", detection, DETECTION_BOUND);
+
+            String first = coordinator.awaitLine("round 1", BOUND, line -> line.contains("round 1/2: replies"));
+            assertThat(first).as("the killed client's fit result was accepted before it died").contains("replies 3/3, failures 0");
+            assertThat(detection).isLessThan(DETECTION_BOUND);
+            String rounds = actuator.get("fedlink");
+            assertThat((Integer) JsonPath.read(rounds, "$.rounds[0].fitReplies")).isEqualTo(3);
+            assertThat((Integer) JsonPath.read(rounds, "$.rounds[0].evaluateAsked"))
+                    .as("only connected clients are asked to evaluate").isEqualTo(2);
+
+            federation.startClient(3, 4);
+            coordinator.awaitLine("round 2", BOUND, line -> line.contains("round 2/2: replies"));
+            assertThat(RoundLine.parse(coordinator.lines()).get(1).replies()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void aClientKilledWhileUploadingALargeUpdateIsUnregisteredAndTheOtherUpdatesAreAveraged(TestInfo test)
+            throws Exception {
+        try (SampleFederation federation = new SampleFederation(name(test));
+             ThrottlingProxy slowUplink = new ThrottlingProxy(federation.port(), 8L * 1024 * 1024)) {
+            // 4,000,000 float32 features: a 16 MB tensor each way; the victim's uplink carries 8 MB/s.
+            AppProcess coordinator = federation.startCoordinator(concat(COORDINATOR, "--sample.features=4000000"));
+            String direct = "127.0.0.1:" + federation.port();
+            federation.startMain("echo-0", EchoClientMain.class, direct, "0");
+            federation.startMain("echo-1", EchoClientMain.class, direct, "0");
+            AppProcess victim = federation.startMain("echo-victim", EchoClientMain.class, "127.0.0.1:" + slowUplink.port(), "0");
+            Actuator actuator = federation.actuator();
+
+            victim.awaitLine("its fit", BOUND, line -> line.contains("fit round 1: sending the update"));
+            long deadline = System.nanoTime() + BOUND.toNanos();
+            while (slowUplink.upstreamBytes() < 4L * 1024 * 1024 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            String victimPeer = ":" + slowUplink.upstreamLocalPorts().get(0);
+            String victimId = onlyId(actuator.clients(), client -> ((String) client.get("peer")).endsWith(victimPeer));
+            victim.kill();
+            long killed = System.nanoTime();
+            long uploaded = slowUplink.upstreamBytes();
+            assertThat(uploaded).as("killed while uploading its 16 MB update").isBetween(4L * 1024 * 1024, 15L * 1024 * 1024);
+            long detected = actuator.awaitClients("the killed client is unregistered", BOUND, ids -> !ids.contains(victimId));
+            Duration detection = Duration.ofNanos(detected - killed);
+            Timings.record("SIGKILL during a 16 MB upload (" + uploaded / (1024 * 1024) + " MB sent) -> unregistered",
+                    detection, DETECTION_BOUND);
+
+            String first = coordinator.awaitLine("round 1", BOUND, line -> line.contains("round 1/2: replies"));
+            assertThat(first).contains("replies 2/3, failures 1");
+            assertThat(coordinator.output()).contains("round 1/2: client " + victimId + " failed to fit: "
+                    + "ClientDisconnectedException");
+            assertThat(detection).isLessThan(DETECTION_BOUND);
+
+            federation.startMain("echo-2", EchoClientMain.class, direct, "0");
+            assertThat(coordinator.awaitExit(BOUND)).isZero();
+            assertThat(RoundLine.parse(coordinator.lines())).extracting(RoundLine::replies).containsExactly(2, 3);
+        }
+    }
+
+    @Test
+    void aFrozenClientIsDroppedByKeepaliveAndRejoinsByItselfWhenItResumes(TestInfo test) throws Exception {
+        try (SampleFederation federation = new SampleFederation(name(test))) {
+            AppProcess coordinator = federation.startCoordinator(COORDINATOR);
+            federation.startClient(0, 3, "--sample.fit-delay=1s");
+            federation.startClient(1, 3, "--sample.fit-delay=1s");
+            AppProcess victim = federation.startClient(2, 3, "--sample.fit-delay=6s");
+            Actuator actuator = federation.actuator();
+
+            String victimId = awaitOnlyClient(actuator, "the slow client is the only one still fitting",
+                    client -> "fit_ins".equals(client.get("instructionInFlight")));
+            victim.signal("STOP"); // its socket stays open and its kernel still acknowledges; nothing answers pings
+            long stopped = System.nanoTime();
+            long detected = actuator.awaitClients("the frozen client is dropped", BOUND, ids -> !ids.contains(victimId));
+            Duration detection = Duration.ofNanos(detected - stopped);
+            Timings.record("SIGSTOP during fit -> dropped by keepalive", detection, DETECTION_BOUND);
+
+            String first = coordinator.awaitLine("round 1", BOUND, line -> line.contains("round 1/2: replies"));
+            assertThat(first).contains("replies 2/3, failures 1");
+            assertThat(coordinator.output()).contains("round 1/2: client " + victimId + " failed to fit: "
+                    + "ClientDisconnectedException");
+            assertThat(detection).as("detected by keepalive, not by the 60 s reply timeout").isLessThan(DETECTION_BOUND);
+
+            victim.signal("CONT");
+            long resumed = System.nanoTime();
+            long back = actuator.awaitClients("the resumed client rejoins", BOUND, ids -> ids.size() == 3);
+            Duration rejoined = Duration.ofNanos(back - resumed);
+            Timings.record("SIGCONT -> the client rejoined by itself", rejoined, RECONNECT_BOUND);
+            assertThat(rejoined).as("back within its reconnect backoff").isLessThan(RECONNECT_BOUND);
+            assertThat(coordinator.awaitExit(BOUND)).isZero();
+            assertThat(RoundLine.parse(coordinator.lines()).get(1).replies()).as("round 2 includes the resumed client")
+                    .isEqualTo(3);
+            assertThat(victim.awaitExit(Duration.ofSeconds(60))).as("the resumed client ends cleanly").isZero();
+            assertThat(victim.output()).contains("Reconnecting to coordinator");
+        }
+    }
+
+    /**
+     * Waits until three clients are connected and exactly one matches, the same one on two reads 300 ms apart (so a
+     * fan-out caught half-way through sending cannot pass for it); returns its id.
+     */
+    private static String awaitOnlyClient(Actuator actuator, String what, Predicate<Map<String, Object>> match)
+            throws Exception {
+        long deadline = System.nanoTime() + BOUND.toNanos();
+        List<Map<String, Object>> clients = List.of();
+        String candidate = null;
+        while (System.nanoTime() < deadline) {
+            clients = actuator.clients();
+            String only = clients.size() == 3 && clients.stream().filter(match).count() == 1 ? onlyId(clients, match) : null;
+            if (only != null && only.equals(candidate)) {
+                return only;
+            }
+            candidate = only;
+            Thread.sleep(only == null ? 20 : 300);
+        }
+        throw new AssertionError("Timed out waiting until " + what + "; clients " + clients);
+    }
+
+    private static String onlyId(List<Map<String, Object>> clients, Predicate<Map<String, Object>> match) {
+        List<String> ids = clients.stream().filter(match).map(client -> (String) client.get("id")).toList();
+        assertThat(ids).as("clients matching, of " + clients).hasSize(1);
+        return Objects.requireNonNull(ids.get(0));
+    }
+
+    private static String[] concat(String[] first, String... more) {
+        String[] all = java.util.Arrays.copyOf(first, first.length + more.length);
+        System.arraycopy(more, 0, all, first.length, more.length);
+        return all;
+    }
+
+    private static String name(TestInfo test) {
+        return test.getTestMethod().orElseThrow().getName();
+    }
+}

@@ -1,0 +1,72 @@
+package io.fedlink.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fedlink.coordinator.Checkpoint;
+import io.fedlink.coordinator.FileCheckpointStore;
+import io.fedlink.coordinator.RoundRecord;
+import io.fedlink.e2e.AppProcess.RoundLine;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+
+/**
+ * The coordinator killed with SIGKILL in the middle of a round (clients training) and started again on the same
+ * port and checkpoint directory: the clients come back by themselves, training resumes after the last checkpoint,
+ * and every round the first coordinator finished is in the final history exactly as it was recorded.
+ */
+class CoordinatorCrashIT {
+
+    private static final Duration BOUND = Duration.ofMinutes(3);
+    /** The sample client's fedlink.client.reconnect.max-backoff (5s), plus slack for a loaded machine. */
+    private static final Duration RECONNECT_BOUND = Duration.ofSeconds(15);
+
+    @Test
+    void aCoordinatorKilledMidRoundLosesNoFinishedRoundAndTheClientsComeBackByThemselves(TestInfo test)
+            throws Exception {
+        try (SampleFederation federation = new SampleFederation(test.getTestMethod().orElseThrow().getName())) {
+            Path directory = federation.logDir().resolve("checkpoints");
+            String[] settings = {"--fedlink.server.quorum.min-clients=3", "--fedlink.server.training.rounds=5",
+                    "--fedlink.server.training.checkpoint-directory=" + directory,
+                    "--fedlink.server.training.checkpoints-kept=10"};
+            AppProcess first = federation.startCoordinator(settings);
+            List<AppProcess> clients = List.of(federation.startClient(0, 3, "--sample.fit-delay=2s"),
+                    federation.startClient(1, 3, "--sample.fit-delay=2s"),
+                    federation.startClient(2, 3, "--sample.fit-delay=2s"));
+
+            clients.get(0).awaitLine("its round-3 fit", BOUND, line -> line.contains("fit round 3: training"));
+            first.kill(); // mid-round: round 3's fit instructions are out, its replies are not in
+            List<RoundLine> logged = RoundLine.parse(first.lines());
+            FileCheckpointStore store = new FileCheckpointStore(directory);
+            Checkpoint before = store.loadLatest().orElseThrow();
+            assertThat(store.rounds().get(0)).as("the newest checkpoint file is a complete one").isEqualTo(before.round());
+            assertThat(logged).extracting(RoundLine::round).as("every round the coordinator reported is checkpointed")
+                    .containsExactlyElementsOf(before.history().rounds().stream().map(RoundRecord::round).toList());
+            assertThat(before.round()).isEqualTo(2);
+
+            AppProcess second = federation.startCoordinator(settings);
+            long restarted = System.nanoTime();
+            long back = federation.actuator().awaitClients("the clients are back", BOUND, ids -> ids.size() == 3);
+            Duration reconnected = Duration.ofNanos(back - restarted);
+            Timings.record("coordinator SIGKILL + restart -> all 3 clients back (from the restarted port)",
+                    reconnected, RECONNECT_BOUND);
+            assertThat(reconnected).as("clients come back within their reconnect backoff").isLessThan(RECONNECT_BOUND);
+            assertThat(second.awaitExit(BOUND)).isZero();
+
+            assertThat(second.output()).contains("Resuming training at round 3/5 from the checkpoint of round 2");
+            assertThat(RoundLine.parse(second.lines())).extracting(RoundLine::round).containsExactly(3, 4, 5);
+            assertThat(RoundLine.parse(second.lines())).allSatisfy(round -> assertThat(round.replies()).isEqualTo(3));
+            Checkpoint after = store.loadLatest().orElseThrow();
+            assertThat(after.round()).isEqualTo(5);
+            assertThat(after.history().rounds().subList(0, before.round()))
+                    .as("the rounds finished before the crash, exactly as recorded then")
+                    .isEqualTo(before.history().rounds());
+            for (AppProcess client : clients) {
+                assertThat(client.awaitExit(Duration.ofSeconds(60))).as(client.name() + " exit code").isZero();
+                assertThat(client.output()).contains("Reconnecting to coordinator");
+            }
+        }
+    }
+}

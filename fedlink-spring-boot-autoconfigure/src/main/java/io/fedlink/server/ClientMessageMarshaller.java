@@ -1,0 +1,75 @@
+package io.fedlink.server;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.UnknownFieldSet;
+import io.fedlink.proto.ClientMessage;
+import io.grpc.MethodDescriptor;
+import io.grpc.StatusRuntimeException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Optional;
+
+/**
+ * The Join method's request marshaller: parses with the generated one, but bytes that are not a {@link ClientMessage}
+ * become an empty {@code ClientMessage} marked with what was wrong ({@link #problem}) instead of an exception, so the
+ * stream's bridge answers them (INVALID_ARGUMENT to that client, unregister) rather than gRPC ("UNKNOWN: Application
+ * error processing RPC", with the servicer never told). Interceptors still see {@code ClientMessage}s. The mark is an
+ * unknown field only this marshaller sets; it is stripped from messages that arrive with it.
+ */
+final class ClientMessageMarshaller implements MethodDescriptor.Marshaller<ClientMessage> {
+
+    /** The highest field number protobuf allows: the mark, never a field of the wire contract. */
+    private static final int PROBLEM_FIELD = 536_870_911;
+
+    private final MethodDescriptor.Marshaller<ClientMessage> generated;
+
+    ClientMessageMarshaller(MethodDescriptor.Marshaller<ClientMessage> generated) {
+        this.generated = generated;
+    }
+
+    /** What was wrong with the bytes behind {@code message}, if they did not parse. */
+    static Optional<String> problem(ClientMessage message) {
+        UnknownFieldSet unknown = message.getUnknownFields();
+        if (!unknown.hasField(PROBLEM_FIELD)) {
+            return Optional.empty();
+        }
+        return unknown.getField(PROBLEM_FIELD).getLengthDelimitedList().stream().findFirst().map(ByteString::toStringUtf8);
+    }
+
+    @Override
+    public InputStream stream(ClientMessage value) {
+        return generated.stream(value);
+    }
+
+    @Override
+    public ClientMessage parse(InputStream stream) {
+        int size = available(stream);
+        ClientMessage message;
+        try {
+            message = generated.parse(stream);
+        } catch (StatusRuntimeException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            return marked("sent " + (size >= 0 ? size + " bytes" : "bytes")
+                    + " that are not a valid flwr.proto.ClientMessage (" + cause.getMessage() + ")");
+        }
+        if (message.getUnknownFields().hasField(PROBLEM_FIELD)) {
+            return message.toBuilder().setUnknownFields(UnknownFieldSet.newBuilder(message.getUnknownFields())
+                    .clearField(PROBLEM_FIELD).build()).build();
+        }
+        return message;
+    }
+
+    private static ClientMessage marked(String problem) {
+        return ClientMessage.newBuilder().setUnknownFields(UnknownFieldSet.newBuilder().addField(PROBLEM_FIELD,
+                UnknownFieldSet.Field.newBuilder().addLengthDelimited(ByteString.copyFromUtf8(problem)).build()).build())
+                .build();
+    }
+
+    private static int available(InputStream stream) {
+        try {
+            return stream.available(); // gRPC's message streams know their length
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+}
