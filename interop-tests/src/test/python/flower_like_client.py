@@ -33,7 +33,6 @@ the stream by the server, 2 if the stream failed, 4 if --max-seconds passed.
 """
 
 import argparse
-import io
 import os
 import queue
 import sys
@@ -44,6 +43,7 @@ import grpc
 import numpy as np
 
 from flwr.proto import transport_pb2 as pb
+from peer_common import bytes_to_ndarray, say, to_parameters
 from flwr.proto import transport_pb2_grpc as pb_grpc
 
 GRPC_MAX_MESSAGE_LENGTH = 536_870_912  # Flower's default: 512 MiB
@@ -58,28 +58,6 @@ MISBEHAVIOURS = {
 }
 
 
-_say_lock = threading.Lock()
-
-
-def say(*parts):
-    """Prints one whole line (threads never interleave within a line)."""
-    with _say_lock:
-        sys.stdout.write(" ".join(str(part) for part in parts) + "\n")
-        sys.stdout.flush()
-
-
-def ndarray_to_bytes(array):
-    buffer = io.BytesIO()
-    np.save(buffer, array, allow_pickle=False)
-    return buffer.getvalue()
-
-
-def bytes_to_ndarray(data):
-    return np.load(io.BytesIO(data), allow_pickle=False)
-
-
-def to_parameters(arrays):
-    return pb.Parameters(tensors=[ndarray_to_bytes(a) for a in arrays], tensor_type="numpy.ndarray")
 
 
 def from_parameters(parameters):

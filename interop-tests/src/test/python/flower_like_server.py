@@ -13,7 +13,6 @@ stdout: the first line is "PORT <bound port>"; then one line per event; the last
 """
 
 import argparse
-import io
 import math
 import os
 import queue
@@ -26,6 +25,7 @@ import grpc
 import numpy as np
 
 from flwr.proto import transport_pb2 as pb
+from peer_common import bytes_to_ndarray, say, to_parameters
 from flwr.proto import transport_pb2_grpc as pb_grpc
 
 GRPC_MAX_MESSAGE_LENGTH = 536_870_912  # Flower's default: 512 MiB
@@ -45,28 +45,6 @@ class Failure(Exception):
     pass
 
 
-_say_lock = threading.Lock()
-
-
-def say(*parts):
-    """Prints one whole line (threads never interleave within a line)."""
-    with _say_lock:
-        sys.stdout.write(" ".join(str(part) for part in parts) + "\n")
-        sys.stdout.flush()
-
-
-def ndarray_to_bytes(array):
-    buffer = io.BytesIO()
-    np.save(buffer, array, allow_pickle=False)
-    return buffer.getvalue()
-
-
-def bytes_to_ndarray(data):
-    return np.load(io.BytesIO(data), allow_pickle=False)
-
-
-def to_parameters(arrays):
-    return pb.Parameters(tensors=[ndarray_to_bytes(a) for a in arrays], tensor_type="numpy.ndarray")
 
 
 class ClientSlot:
@@ -167,7 +145,7 @@ class Coordinator:
         arrays = []
         for index, tensor in enumerate(parameters.tensors):
             try:
-                arrays.append(np.load(io.BytesIO(tensor), allow_pickle=False))
+                arrays.append(bytes_to_ndarray(tensor))
             except Exception as error:
                 raise Failure(f"client {slot.peer}: tensor {index} of its {kind} reply is not a valid .npy file: {error}")
         return arrays
