@@ -51,7 +51,8 @@ done
 
 # Follow the coordinator's progress until it exits (bounded: 5 minutes).
 timeout 300 tail -n +1 -f --pid="$server" "$work/server.log" \
-  | grep --line-buffered -E "round [0-9]+/[0-9]+:|Training finished|Dashboard" || true
+  | grep --line-buffered -E "round [0-9]+/[0-9]+:|Training finished|Dashboard|waiting for quorum" \
+  | sed -u -E 's/^.* : //' || true
 if kill -0 "$server" 2>/dev/null; then
   echo "The coordinator did not finish within 5 minutes; see $work/server.log" >&2
   exit 1
