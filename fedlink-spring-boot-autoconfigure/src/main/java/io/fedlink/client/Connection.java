@@ -177,6 +177,14 @@ public final class Connection implements AutoCloseable {
                     // "UNAVAILABLE: io exception" says little; the transport's cause says "Connection refused".
                     + (status.getCause() == null || status.getCause().getMessage() == null ? ""
                     : " (" + status.getCause().getMessage() + ")");
+            if (hasCause(ended.cause(), javax.net.ssl.SSLException.class)) {
+                message += ". The TLS handshake with the coordinator failed: grpc.client.fedlink.negotiation-type must"
+                        + " match what the coordinator serves (plaintext or TLS), and with TLS its certificate must be"
+                        + " trusted (grpc.client.fedlink.security.trust-store or trust-cert-collection)";
+            } else if (status.getCode() == Status.Code.UNAVAILABLE && status.getDescription() != null
+                    && status.getDescription().contains("Network closed for unknown reason")) {
+                message += ". If the coordinator serves TLS, set grpc.client.fedlink.negotiation-type=TLS";
+            }
             if (isTooManyPings(status)) {
                 message += ". The coordinator permits fewer keepalive pings than this client sends: raise"
                         + " grpc.client.fedlink.keep-alive-time (a Flower server tolerates one ping per 5 minutes on an"
@@ -184,6 +192,15 @@ public final class Connection implements AutoCloseable {
             }
         }
         return new ConnectionClosedException(message, status, ended.cause());
+    }
+
+    private static boolean hasCause(Throwable error, Class<? extends Throwable> type) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** GOAWAY ENHANCE_YOUR_CALM "too_many_pings": grpc-java reports it as UNAVAILABLE "Too many pings". */

@@ -120,7 +120,8 @@ class FedlinkTlsTests {
     void aPlaintextClientIsNotRegisteredByATlsCoordinator() throws Exception {
         int port = startCoordinator(false);
         try (Connection connection = connect(port, "grpc.client.fedlink.negotiation-type=plaintext")) {
-            assertThatThrownBy(connection::consume).isInstanceOf(ConnectionClosedException.class);
+            assertThatThrownBy(connection::consume).isInstanceOf(ConnectionClosedException.class)
+                    .hasMessageContaining("set grpc.client.fedlink.negotiation-type=TLS");
             assertThat(manager.waitFor(1, Duration.ofMillis(500))).isFalse();
         }
     }
@@ -130,7 +131,9 @@ class FedlinkTlsTests {
         int port = startCoordinator(false);
         try (Connection connection = connect(port, "grpc.client.fedlink.negotiation-type=TLS")) {
             assertThatThrownBy(connection::consume).isInstanceOf(ConnectionClosedException.class)
-                    .hasMessageContaining("UNAVAILABLE");
+                    .hasMessageContaining("UNAVAILABLE")
+                    .hasMessageContaining("The TLS handshake with the coordinator failed")
+                    .hasMessageContaining("grpc.client.fedlink.security.trust-store");
             assertThat(manager.waitFor(1, Duration.ofMillis(500))).isFalse();
         }
     }
