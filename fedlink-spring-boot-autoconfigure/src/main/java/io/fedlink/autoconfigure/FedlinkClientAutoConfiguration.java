@@ -31,7 +31,6 @@ public class FedlinkClientAutoConfiguration {
     @ConditionalOnMissingBean(ConnectionOperations.class)
     public ConnectionTemplate connectionTemplate(GrpcChannelFactory channelFactory, FedlinkClientProperties properties,
                                                  Environment environment) {
-        properties.validate();
         String token = properties.getAuth().getToken();
         return new ConnectionTemplate(channelFactory.createChannel(CHANNEL), (int) properties.getMaxMessageSize().toBytes(),
                 environment.getProperty(FedlinkServerMode.CLIENT_ADDRESS_KEY),

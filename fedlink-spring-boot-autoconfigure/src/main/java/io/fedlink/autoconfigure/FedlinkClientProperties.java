@@ -3,6 +3,7 @@ package io.fedlink.autoconfigure;
 import io.fedlink.client.Backoff;
 import io.fedlink.client.ClientRunnerSettings;
 import java.time.Duration;
+import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.util.unit.DataSize;
@@ -14,7 +15,7 @@ import org.springframework.util.unit.DataSize;
  * {@code grpc.client.fedlink.keep-alive-time}.
  */
 @ConfigurationProperties("fedlink.client")
-public class FedlinkClientProperties {
+public class FedlinkClientProperties implements InitializingBean {
 
     /** Largest message accepted from the coordinator; Flower's default is 512MB, far above gRPC's own 4MB. */
     private DataSize maxMessageSize = DataSize.ofMegabytes(512);
@@ -157,7 +158,9 @@ public class FedlinkClientProperties {
         this.maxMessageSize = maxMessageSize;
     }
 
-    void validate() {
+    /** Checks the bound values once, so a wrong one fails start-up naming its key. */
+    @Override
+    public void afterPropertiesSet() {
         Validation.messageSize("fedlink.client.max-message-size", maxMessageSize);
         runnerSettings();
     }

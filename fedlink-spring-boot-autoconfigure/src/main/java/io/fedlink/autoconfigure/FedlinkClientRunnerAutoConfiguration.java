@@ -23,7 +23,6 @@ public class FedlinkClientRunnerAutoConfiguration {
         if (operations == null) {
             throw new ClientTargetNotConfiguredException(client.getClass().getName());
         }
-        properties.validate();
         return new FederatedClientLifecycle(operations, client, properties.runnerSettings(), properties.isAutoStartup());
     }
 }

@@ -46,7 +46,6 @@ public class FedlinkServerAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean(ClientManager.class)
     public DefaultClientManager fedlinkClientManager(FedlinkServerProperties properties) {
-        properties.validate();
         return new DefaultClientManager(properties.getQuorum().getTimeout(), properties.getMaxClients());
     }
 
@@ -62,7 +61,6 @@ public class FedlinkServerAutoConfiguration {
     public ClientManagerServicer clientManagerServicer(ClientManager clientManager, ClientProxyFactory proxyFactory,
                                                        FedlinkServerProperties properties,
                                                        ObjectProvider<ClientAuthenticator> authenticator) {
-        properties.validate();
         ClientManagerServicer servicer = new ClientManagerServicer(clientManager, proxyFactory,
                 new StreamSettings(properties.getReplyTimeout(), properties.getTimeoutPolicy(),
                         (int) properties.getMaxMessageSize().toBytes()));
@@ -93,7 +91,6 @@ public class FedlinkServerAutoConfiguration {
     public FederatedTrainingConfigurer federatedTrainingConfigurer(ClientManager clientManager,
                                                                    FedlinkServerProperties properties,
                                                                    ObjectProvider<RoundListener> listeners) {
-        properties.validate();
         return new FederatedTrainingConfigurer(clientManager, properties, listeners.orderedStream().toList());
     }
 
@@ -114,7 +111,6 @@ public class FedlinkServerAutoConfiguration {
     /** Message size and keepalive; applied after the gRPC starter's own settings, so these win. */
     @Bean
     public GrpcServerConfigurer fedlinkServerConfigurer(FedlinkServerProperties properties) {
-        properties.validate();
         return builder -> configure(builder, properties);
     }
 

@@ -2,6 +2,7 @@ package io.fedlink.autoconfigure;
 
 import io.fedlink.server.TimeoutPolicy;
 import java.time.Duration;
+import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.util.unit.DataSize;
@@ -11,7 +12,7 @@ import org.springframework.util.unit.DataSize;
  * {@code grpc.server.*} keys.
  */
 @ConfigurationProperties("fedlink.server")
-public class FedlinkServerProperties {
+public class FedlinkServerProperties implements InitializingBean {
 
     /**
      * Whether this application runs the coordinator's Join service. When unset, it does unless the application
@@ -99,8 +100,9 @@ public class FedlinkServerProperties {
         return auth;
     }
 
-    /** Fails start-up, naming the key, if a value cannot work. */
-    void validate() {
+    /** Checks the bound values once, so a wrong one fails start-up naming its key. */
+    @Override
+    public void afterPropertiesSet() {
         Validation.atLeast("fedlink.server.quorum.min-clients", quorum.minClients, 1);
         Validation.positive("fedlink.server.quorum.timeout", quorum.timeout);
         Validation.positive("fedlink.server.reply-timeout", replyTimeout);
