@@ -1,10 +1,10 @@
 package io.fedlink.server;
 
-import io.fedlink.MessageSizeHeader;
 import io.fedlink.proto.ClientMessage;
 import io.fedlink.proto.FlowerServiceGrpc;
 import io.fedlink.proto.ServerMessage;
 import io.fedlink.security.ClientAuthenticator;
+import io.fedlink.wire.MessageSizeHeader;
 import io.grpc.BindableService;
 import io.grpc.Context;
 import io.grpc.Contexts;

@@ -6,7 +6,7 @@ import io.fedlink.proto.Code;
 import io.fedlink.proto.Reason;
 import io.fedlink.proto.ServerMessage;
 import io.fedlink.proto.Status;
-import io.fedlink.server.Instructions;
+import io.fedlink.wire.Instructions;
 import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.Supplier;

@@ -1,6 +1,6 @@
 package io.fedlink.client;
 
-import io.fedlink.MessageSizeHeader;
+import io.fedlink.wire.MessageSizeHeader;
 import io.grpc.CallCredentials;
 import io.grpc.CallOptions;
 import io.grpc.Channel;

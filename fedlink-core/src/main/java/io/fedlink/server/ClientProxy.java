@@ -3,6 +3,7 @@ package io.fedlink.server;
 import io.fedlink.FedlinkException;
 import io.fedlink.proto.ClientMessage;
 import io.fedlink.proto.ServerMessage;
+import io.fedlink.wire.Instructions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;

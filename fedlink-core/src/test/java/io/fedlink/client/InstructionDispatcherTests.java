@@ -5,21 +5,21 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnknownFieldSet;
-import io.fedlink.proto.ClientMessage;
 import io.fedlink.proto.ClientMessage.EvaluateRes;
 import io.fedlink.proto.ClientMessage.FitRes;
 import io.fedlink.proto.ClientMessage.GetParametersRes;
 import io.fedlink.proto.ClientMessage.GetPropertiesRes;
+import io.fedlink.proto.ClientMessage;
 import io.fedlink.proto.Code;
 import io.fedlink.proto.Parameters;
 import io.fedlink.proto.Reason;
-import io.fedlink.proto.ServerMessage;
 import io.fedlink.proto.ServerMessage.EvaluateIns;
 import io.fedlink.proto.ServerMessage.FitIns;
 import io.fedlink.proto.ServerMessage.GetParametersIns;
 import io.fedlink.proto.ServerMessage.GetPropertiesIns;
 import io.fedlink.proto.ServerMessage.ReconnectIns;
-import io.fedlink.server.Instructions;
+import io.fedlink.proto.ServerMessage;
+import io.fedlink.wire.Instructions;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 

@@ -1,11 +1,11 @@
 package io.fedlink.client;
 
 import io.fedlink.FedlinkException;
-import io.fedlink.MessageSizeHeader;
 import io.fedlink.MessageTooLargeException;
 import io.fedlink.proto.ClientMessage;
 import io.fedlink.proto.FlowerServiceGrpc;
 import io.fedlink.proto.ServerMessage;
+import io.fedlink.wire.MessageSizeHeader;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientInterceptors;

@@ -1,4 +1,4 @@
-package io.fedlink;
+package io.fedlink.wire;
 
 import io.grpc.Metadata;
 

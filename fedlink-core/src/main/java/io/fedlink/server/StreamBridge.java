@@ -4,6 +4,8 @@ import io.fedlink.MessageTooLargeException;
 import io.fedlink.proto.ClientMessage;
 import io.fedlink.proto.Reason;
 import io.fedlink.proto.ServerMessage;
+import io.fedlink.wire.InBandStatus;
+import io.fedlink.wire.Instructions;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;

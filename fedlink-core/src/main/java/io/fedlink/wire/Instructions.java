@@ -1,4 +1,4 @@
-package io.fedlink.server;
+package io.fedlink.wire;
 
 import io.fedlink.proto.ClientMessage;
 import io.fedlink.proto.ServerMessage;
