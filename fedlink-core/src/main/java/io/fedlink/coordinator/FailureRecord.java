@@ -1,5 +1,6 @@
 package io.fedlink.coordinator;
 
+import io.fedlink.server.ClientFailure;
 import java.util.Objects;
 
 /**

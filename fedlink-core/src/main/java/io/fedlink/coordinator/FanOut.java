@@ -4,6 +4,7 @@ import io.fedlink.proto.ClientMessage;
 import io.fedlink.proto.Code;
 import io.fedlink.proto.ServerMessage;
 import io.fedlink.proto.Status;
+import io.fedlink.server.ClientFailure;
 import io.fedlink.server.ClientProxy;
 import io.fedlink.server.ClientReplyTimeoutException;
 import io.fedlink.wire.InBandStatus;

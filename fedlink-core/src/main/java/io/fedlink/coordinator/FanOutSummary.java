@@ -1,5 +1,6 @@
 package io.fedlink.coordinator;
 
+import io.fedlink.server.ClientFailure;
 import io.fedlink.server.ClientProxy;
 import java.time.Duration;
 import java.util.List;

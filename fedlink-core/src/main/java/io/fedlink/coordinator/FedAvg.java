@@ -3,6 +3,7 @@ package io.fedlink.coordinator;
 import com.google.protobuf.ByteString;
 import io.fedlink.proto.ClientMessage;
 import io.fedlink.proto.Parameters;
+import io.fedlink.server.ClientUpdateRejectedException;
 import io.fedlink.tensor.DType;
 import io.fedlink.tensor.NdArray;
 import io.fedlink.tensor.Npy;

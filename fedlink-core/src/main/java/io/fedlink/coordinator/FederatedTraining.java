@@ -7,6 +7,7 @@ import io.fedlink.proto.Scalar;
 import io.fedlink.proto.ServerMessage;
 import io.fedlink.server.ClientManager;
 import io.fedlink.server.ClientProxy;
+import io.fedlink.server.ClientUpdateRejectedException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

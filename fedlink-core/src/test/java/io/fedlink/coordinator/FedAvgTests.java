@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.google.protobuf.ByteString;
 import io.fedlink.proto.Parameters;
+import io.fedlink.server.ClientUpdateRejectedException;
 import io.fedlink.tensor.DType;
 import io.fedlink.tensor.NdArray;
 import io.fedlink.tensor.NpyFormatException;

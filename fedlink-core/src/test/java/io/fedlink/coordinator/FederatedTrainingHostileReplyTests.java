@@ -11,6 +11,7 @@ import io.fedlink.proto.Code;
 import io.fedlink.proto.Parameters;
 import io.fedlink.proto.Scalar;
 import io.fedlink.server.ClientProxy;
+import io.fedlink.server.ClientUpdateRejectedException;
 import io.fedlink.tensor.NdArray;
 import io.fedlink.tensor.ParametersCodec;
 import java.time.Duration;

@@ -14,6 +14,7 @@ import io.fedlink.proto.ClientMessage;
 import io.fedlink.proto.Code;
 import io.fedlink.proto.Parameters;
 import io.fedlink.server.ClientProxy;
+import io.fedlink.server.ClientUpdateRejectedException;
 import io.fedlink.tensor.NdArray;
 import io.fedlink.tensor.NpyFormatException;
 import io.fedlink.tensor.ParametersCodec;

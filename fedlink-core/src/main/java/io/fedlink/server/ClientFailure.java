@@ -1,12 +1,10 @@
-package io.fedlink.coordinator;
-
-import io.fedlink.server.ClientProxy;
+package io.fedlink.server;
 
 /**
  * A client that did not contribute to a fan-out, and why. Typical {@link #error()} types:
- * {@link io.fedlink.server.ClientReplyTimeoutException} (no reply in time),
- * {@link io.fedlink.server.ClientDisconnectedException} (stream ended mid-call),
- * {@link ClientStatusException} (in-band status not OK), {@link ClientUpdateRejectedException}
+ * {@link ClientReplyTimeoutException} (no reply in time),
+ * {@link ClientDisconnectedException} (stream ended mid-call),
+ * {@code io.fedlink.coordinator.ClientStatusException} (in-band status not OK), {@link ClientUpdateRejectedException}
  * (the reply handler refused the reply, for example a model update of the wrong shape).
  *
  * @param client the client

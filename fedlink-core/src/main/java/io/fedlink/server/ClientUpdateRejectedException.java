@@ -1,6 +1,4 @@
-package io.fedlink.coordinator;
-
-import io.fedlink.server.ClientException;
+package io.fedlink.server;
 
 /**
  * A client's reply was received but cannot be used, for example a model update whose tensors do not match
