@@ -119,13 +119,23 @@ public class ClientManagerServicer implements FlowerServiceGrpc.AsyncService, Bi
         String peer = Objects.requireNonNullElse(ClientCallContext.PEER.get(), "unknown");
         StreamBridge bridge = new StreamBridge(UUID.randomUUID().toString(), peer, ClientCallContext.IDENTITY.get(),
                 ClientCallContext.CLIENT_MAX_MESSAGE_SIZE.get(), responses, timer, settings, instructionListeners);
-        ClientProxy proxy = proxyFactory.create(bridge);
-        bridge.onClose(reason -> clientManager.unregister(proxy, reason));
         responses.setOnCancelHandler(bridge::onCancelled);
         // gRPC closes the call by itself when handling a message fails (an OutOfMemoryError while parsing, say) and
         // reports that as a normal close: the client is gone all the same.
         responses.setOnCloseHandler(bridge::onCallClosed);
-        if (!clientManager.register(proxy)) {
+        boolean registered;
+        try {
+            ClientProxy proxy = proxyFactory.create(bridge);
+            bridge.onClose(reason -> clientManager.unregister(proxy, reason));
+            registered = clientManager.register(proxy);
+        } catch (RuntimeException e) {
+            // Thrown out of join(), it would make gRPC close the call without telling the bridge: a registered ghost.
+            String why = "Coordinator could not register client " + bridge.id() + " (" + peer + "): " + e;
+            log.error(why, e);
+            bridge.reject(Status.INTERNAL.withDescription(why));
+            return bridge;
+        }
+        if (!registered) {
             String why = "Coordinator refused client " + bridge.id() + " (" + peer + "): " + clientManager.numAvailable()
                     + " clients are connected, the most it accepts (fedlink.server.max-clients)";
             log.warn(why);

@@ -67,15 +67,73 @@ class ClientManagerServicerTests {
     @ParameterizedTest
     @EnumSource(Transport.class)
     void whenSeedStyleClientSendsEmptyHandshakeThenItIsAbsorbed(Transport transport) throws Exception {
-        coordinator = transport.coordinator().start();
+        MessagesHandled handled = new MessagesHandled();
+        coordinator = transport.coordinator().customize(server -> server.intercept(handled)).start();
         try (Connection connection = coordinator.connectionTemplate().connect()) {
             connection.dispatch(ClientMessage.getDefaultInstance());
             ClientProxy client = connectedClient(connection);
-            Thread.sleep(100); // let the hand-shake reach the idle stream first
+            handled.await(1, BOUND); // the hand-shake has reached the idle stream before the first instruction
             CompletableFuture<ClientMessage> reply = client.runAsync(evaluateIns());
             assertThat(consume(connection).hasEvaluateIns()).isTrue();
             connection.dispatch(evaluateRes(3));
             assertThat(reply.get(BOUND.toSeconds(), TimeUnit.SECONDS).getEvaluateRes().getNumExamples()).isEqualTo(3);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void whenAClientManagerListenerThrowsThenTheClientIsStillServedAndUnregisteredAndLaterListenersRun(
+            Transport transport) throws Exception {
+        coordinator = transport.coordinator().start();
+        List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        coordinator.manager().addListener(new ClientManagerListener() {
+            @Override
+            public void registered(ClientProxy client) {
+                throw new IllegalStateException("an @EventListener behind this listener failed");
+            }
+
+            @Override
+            public void unregistered(ClientProxy client, DisconnectReason reason) {
+                throw new IllegalStateException("an @EventListener behind this listener failed");
+            }
+        });
+        coordinator.manager().addListener(new ClientManagerListener() {
+            @Override
+            public void registered(ClientProxy client) {
+                heard.add("registered");
+            }
+
+            @Override
+            public void unregistered(ClientProxy client, DisconnectReason reason) {
+                heard.add("unregistered " + reason);
+            }
+        });
+        Connection connection = coordinator.connectionTemplate().connect();
+        ClientProxy client = connectedClient(connection);
+        CompletableFuture<ClientMessage> reply = client.runAsync(fitIns(8));
+        assertThat(consume(connection).hasFitIns()).as("the stream works although a listener failed").isTrue();
+        connection.dispatch(fitRes(4));
+        assertThat(reply.get(BOUND.toSeconds(), TimeUnit.SECONDS).getFitRes().getNumExamples()).isEqualTo(4);
+
+        connection.abort("the client leaves");
+        Waits.until("the client is unregistered, no ghost left behind", BOUND,
+                () -> coordinator.manager().numAvailable() == 0);
+        Waits.until("the later listener hears both changes", BOUND, () -> heard.size() == 2);
+        assertThat(heard).containsExactly("registered", "unregistered CANCELLED");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void whenTheProxyFactoryThrowsThenTheClientIsRefusedWithInternalAndNothingIsRegistered(Transport transport)
+            throws Exception {
+        coordinator = transport.coordinator().proxyFactory(stream -> {
+            throw new IllegalStateException("user proxy factory failed");
+        }).start();
+        try (Connection connection = coordinator.connectionTemplate().connect()) {
+            Throwable refused = catchThrowable(() -> consume(connection));
+            assertThat(refused).isInstanceOf(ConnectionClosedException.class).hasMessageContaining("INTERNAL")
+                    .hasMessageContaining("could not register client").hasMessageContaining("user proxy factory failed");
+            assertThat(coordinator.manager().numAvailable()).isZero();
         }
     }
 
@@ -315,6 +373,30 @@ class ClientManagerServicerTests {
             assertThat(replies.get(remaining.id()).get(BOUND.toSeconds(), TimeUnit.SECONDS).getFitRes().getNumExamples())
                     .isEqualTo(3);
             assertThat(remaining.isConnected()).isTrue();
+        }
+    }
+
+    /** Counts the client messages the servicer has finished handling (the count rises after the bridge took one). */
+    private static final class MessagesHandled implements io.grpc.ServerInterceptor {
+        private final java.util.concurrent.Semaphore handled = new java.util.concurrent.Semaphore(0);
+
+        @Override
+        public <Q, R> io.grpc.ServerCall.Listener<Q> interceptCall(io.grpc.ServerCall<Q, R> call,
+                                                                    io.grpc.Metadata headers,
+                                                                    io.grpc.ServerCallHandler<Q, R> next) {
+            return new io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener<>(
+                    next.startCall(call, headers)) {
+                @Override
+                public void onMessage(Q message) {
+                    super.onMessage(message);
+                    handled.release();
+                }
+            };
+        }
+
+        void await(int messages, Duration bound) throws InterruptedException {
+            assertThat(handled.tryAcquire(messages, bound.toMillis(), TimeUnit.MILLISECONDS))
+                    .as(messages + " message(s) handled within " + bound).isTrue();
         }
     }
 }
