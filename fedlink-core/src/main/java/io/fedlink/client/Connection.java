@@ -8,13 +8,17 @@ import io.fedlink.proto.ServerMessage;
 import io.fedlink.wire.MessageSizeHeader;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
 import io.grpc.ClientInterceptors;
+import io.grpc.ForwardingClientCall;
+import io.grpc.ForwardingClientCallListener;
 import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.ClientResponseObserver;
-import io.grpc.stub.MetadataUtils;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
@@ -49,10 +53,15 @@ public final class Connection implements AutoCloseable {
     Connection(Channel channel, CallOptions callOptions, String target) {
         this.target = target;
         Receiver receiver = new Receiver();
-        Channel capturing = ClientInterceptors.intercept(channel,
-                MetadataUtils.newCaptureMetadataInterceptor(responseHeaders, new AtomicReference<>()));
+        Channel capturing = ClientInterceptors.intercept(channel, new HeadersInterceptor());
         ClientCalls.asyncBidiStreamingCall(capturing.newCall(FlowerServiceGrpc.getJoinMethod(), callOptions), receiver);
         this.outbound = receiver.requests;
+    }
+
+    /** The stream is established: the transport is ready for it, or the coordinator has answered with headers. */
+    private void established() {
+        ready = true;
+        readyOrEnded.countDown();
     }
 
     /**
@@ -210,6 +219,30 @@ public final class Connection implements AutoCloseable {
                 && description.toLowerCase(Locale.ROOT).replace('_', ' ').contains("too many pings");
     }
 
+    /**
+     * Keeps the coordinator's response headers (its announced message limit) and counts them as the stream being
+     * established: over the in-process transport a stream is "ready" only once the server asks for a message, which a
+     * fedlink coordinator does only when it expects a reply, but it sends its headers as the stream opens.
+     */
+    private final class HeadersInterceptor implements ClientInterceptor {
+        @Override
+        public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
+            return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
+                @Override
+                public void start(Listener<R> listener, Metadata headers) {
+                    super.start(new ForwardingClientCallListener.SimpleForwardingClientCallListener<>(listener) {
+                        @Override
+                        public void onHeaders(Metadata received) {
+                            responseHeaders.set(received);
+                            established();
+                            super.onHeaders(received);
+                        }
+                    }, headers);
+                }
+            };
+        }
+    }
+
     private final class Receiver implements ClientResponseObserver<ClientMessage, ServerMessage> {
         private ClientCallStreamObserver<ClientMessage> requests;
 
@@ -217,10 +250,7 @@ public final class Connection implements AutoCloseable {
         public void beforeStart(ClientCallStreamObserver<ClientMessage> requestStream) {
             this.requests = requestStream;
             // gRPC calls this once the stream is allocated on a connected transport (and again after flow control).
-            requestStream.setOnReadyHandler(() -> {
-                ready = true;
-                readyOrEnded.countDown();
-            });
+            requestStream.setOnReadyHandler(Connection.this::established);
         }
 
         @Override

@@ -10,17 +10,25 @@ import java.util.Objects;
  * @param timeoutPolicy whether a client that missed its reply deadline is dropped or kept
  * @param maxMessageSize the coordinator's inbound message limit in bytes (enforced by the transport), announced to
  *                       fedlink clients so they refuse an oversized reply before sending it; 0 announces nothing
+ * @param flowControl   how much is in flight for clients at once, in both directions
  */
-public record StreamSettings(Duration replyTimeout, TimeoutPolicy timeoutPolicy, int maxMessageSize) {
+public record StreamSettings(Duration replyTimeout, TimeoutPolicy timeoutPolicy, int maxMessageSize,
+                             FlowControl flowControl) {
 
-    /** Settings that announce no message limit to clients. */
+    /** Settings that announce no message limit to clients, with {@link FlowControl#defaults()}. */
     public StreamSettings(Duration replyTimeout, TimeoutPolicy timeoutPolicy) {
         this(replyTimeout, timeoutPolicy, 0);
+    }
+
+    /** Settings with {@link FlowControl#defaults()}. */
+    public StreamSettings(Duration replyTimeout, TimeoutPolicy timeoutPolicy, int maxMessageSize) {
+        this(replyTimeout, timeoutPolicy, maxMessageSize, FlowControl.defaults());
     }
 
     public StreamSettings {
         Objects.requireNonNull(replyTimeout, "replyTimeout");
         Objects.requireNonNull(timeoutPolicy, "timeoutPolicy");
+        Objects.requireNonNull(flowControl, "flowControl");
         if (replyTimeout.isNegative() || replyTimeout.isZero()) {
             throw new IllegalArgumentException("replyTimeout must be positive, was " + replyTimeout);
         }

@@ -70,13 +70,17 @@ class ClientManagerServicerTests {
         MessagesHandled handled = new MessagesHandled();
         coordinator = transport.coordinator().customize(server -> server.intercept(handled)).start();
         try (Connection connection = coordinator.connectionTemplate().connect()) {
-            connection.dispatch(ClientMessage.getDefaultInstance());
+            connection.dispatch(ClientMessage.getDefaultInstance()); // sent before any instruction
             ClientProxy client = connectedClient(connection);
-            handled.await(1, BOUND); // the hand-shake has reached the idle stream before the first instruction
             CompletableFuture<ClientMessage> reply = client.runAsync(evaluateIns());
             assertThat(consume(connection).hasEvaluateIns()).isTrue();
             connection.dispatch(evaluateRes(3));
             assertThat(reply.get(BOUND.toSeconds(), TimeUnit.SECONDS).getEvaluateRes().getNumExamples()).isEqualTo(3);
+            handled.await(2, BOUND); // the hand-shake was read (before the reply) and absorbed, not paired
+            CompletableFuture<ClientMessage> next = client.runAsync(evaluateIns());
+            consume(connection);
+            connection.dispatch(evaluateRes(4));
+            assertThat(next.get(BOUND.toSeconds(), TimeUnit.SECONDS).getEvaluateRes().getNumExamples()).isEqualTo(4);
         }
     }
 
@@ -175,22 +179,23 @@ class ClientManagerServicerTests {
 
     @ParameterizedTest
     @EnumSource(Transport.class)
-    void whenClientRepliesWithNoInstructionOutstandingThenOnlyItsStreamIsClosedAsProtocolError(Transport transport)
+    void whenClientSendsAMessageUnaskedThenItIsReadOnlyAsTheReplyToTheNextInstruction(Transport transport)
             throws Exception {
-        coordinator = transport.coordinator().start();
-        try (Connection rogue = coordinator.connectionTemplate().connect();
-             Connection good = coordinator.connectionTemplate().connect()) {
-            coordinator.manager().getClients(2, BOUND);
-            rogue.dispatch(fitRes(1));
-            Throwable closed = catchThrowable(() -> consume(rogue));
-            assertThat(closed).isInstanceOf(ConnectionClosedException.class)
-                    .hasMessageContaining("INVALID_ARGUMENT").hasMessageContaining("no instruction was outstanding");
-            Waits.until("the rogue client is unregistered", BOUND, () -> coordinator.manager().numAvailable() == 1);
-            ClientProxy remaining = coordinator.manager().all().get(0);
-            CompletableFuture<ClientMessage> reply = remaining.runAsync(fitIns(4));
-            consume(good);
-            good.dispatch(fitRes(9));
-            assertThat(reply.get(BOUND.toSeconds(), TimeUnit.SECONDS).getFitRes().getNumExamples()).isEqualTo(9);
+        MessagesHandled handled = new MessagesHandled();
+        coordinator = transport.coordinator().customize(server -> server.intercept(handled)).start();
+        try (Connection rogue = coordinator.connectionTemplate().connect()) {
+            ClientProxy client = connectedClient(rogue);
+            rogue.dispatch(evaluateRes(1)); // nothing asked: it waits in flow control, as with a Flower server
+            CompletableFuture<ClientMessage> reply = client.runAsync(fitIns(4));
+            Throwable failure = catchThrowable(() -> reply.get(BOUND.toSeconds(), TimeUnit.SECONDS));
+            assertThat(failure).cause().isInstanceOf(UnexpectedReplyException.class)
+                    .hasMessageContaining("answered fit_ins with evaluate_res");
+            handled.await(1, BOUND);
+            consume(rogue); // the fit_ins
+            CompletableFuture<ClientMessage> next = client.runAsync(evaluateIns());
+            consume(rogue);
+            rogue.dispatch(evaluateRes(9));
+            assertThat(next.get(BOUND.toSeconds(), TimeUnit.SECONDS).getEvaluateRes().getNumExamples()).isEqualTo(9);
         }
     }
 

@@ -5,6 +5,7 @@ import io.fedlink.server.ClientManagerServicer;
 import io.fedlink.server.ClientProxyFactory;
 import io.fedlink.server.DefaultClientManager;
 import io.fedlink.server.DefaultClientProxy;
+import io.fedlink.server.FlowControl;
 import io.fedlink.server.StreamSettings;
 import io.fedlink.server.TimeoutPolicy;
 import io.grpc.ManagedChannel;
@@ -21,6 +22,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -40,8 +42,10 @@ public final class TestCoordinator implements AutoCloseable {
 
     private TestCoordinator(Builder builder) {
         this.manager = new DefaultClientManager(builder.quorumTimeout, builder.maxClients);
-        this.servicer = new ClientManagerServicer(manager, builder.proxyFactory,
-                new StreamSettings(builder.replyTimeout, builder.policy, builder.maxInboundMessageSize));
+        StreamSettings settings = new StreamSettings(builder.replyTimeout, builder.policy, builder.maxInboundMessageSize,
+                builder.flowControl);
+        this.servicer = builder.timer == null ? new ClientManagerServicer(manager, builder.proxyFactory, settings)
+                : new ClientManagerServicer(manager, builder.proxyFactory, settings, builder.timer);
         ServerBuilder<?> serverBuilder;
         if (builder.tcp) {
             this.inProcessName = null;
@@ -120,6 +124,8 @@ public final class TestCoordinator implements AutoCloseable {
         private int maxInboundMessageSize = MAX_MESSAGE;
         private ClientProxyFactory proxyFactory = DefaultClientProxy::new;
         private Consumer<ServerBuilder<?>> customizer = builder -> { };
+        private FlowControl flowControl = FlowControl.defaults();
+        private ScheduledExecutorService timer;
 
         private Builder(boolean tcp) {
             this.tcp = tcp;
@@ -152,6 +158,17 @@ public final class TestCoordinator implements AutoCloseable {
 
         public Builder proxyFactory(ClientProxyFactory value) {
             this.proxyFactory = value;
+            return this;
+        }
+
+        public Builder flowControl(FlowControl value) {
+            this.flowControl = value;
+            return this;
+        }
+
+        /** Runs reply deadlines on {@code value} (for example a timer the test fires by hand). */
+        public Builder timer(ScheduledExecutorService value) {
+            this.timer = value;
             return this;
         }
 
