@@ -24,20 +24,30 @@ final class InstructionReporter {
     }
 
     /**
-     * Reports {@code reply}'s outcome once it completes.
+     * Reports {@code reply}'s outcome once it completes, and returns the future to hand the caller: it completes the
+     * same way, after the listeners ran, so a meter read right after a call returned or threw already counts it.
      *
      * @param bytesSent read at completion: the marshalled size of the instruction if it was written to the stream,
      *                  0 if it was refused (busy, too large, closed) before any byte went out
      */
-    void watch(ClientStream client, ServerMessage.MsgCase instruction, CompletableFuture<ClientMessage> reply,
-               LongSupplier bytesSent) {
+    CompletableFuture<ClientMessage> watch(ClientStream client, ServerMessage.MsgCase instruction,
+                                           CompletableFuture<ClientMessage> reply, LongSupplier bytesSent) {
         if (listeners.isEmpty()) {
-            return;
+            return reply;
         }
         long started = System.nanoTime();
         String name = Instructions.name(instruction);
-        reply.whenComplete((message, failure) -> report(client, name, Duration.ofNanos(System.nanoTime() - started),
-                outcome(message, failure), bytesSent.getAsLong(), message == null ? 0 : message.getSerializedSize()));
+        CompletableFuture<ClientMessage> recorded = new CompletableFuture<>();
+        reply.whenComplete((message, failure) -> {
+            report(client, name, Duration.ofNanos(System.nanoTime() - started), outcome(message, failure),
+                    bytesSent.getAsLong(), message == null ? 0 : message.getSerializedSize());
+            if (failure == null) {
+                recorded.complete(message);
+            } else {
+                recorded.completeExceptionally(failure);
+            }
+        });
+        return recorded;
     }
 
     private void report(ClientStream client, String name, Duration duration, InstructionListener.Outcome outcome,

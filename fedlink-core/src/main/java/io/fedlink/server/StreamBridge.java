@@ -136,11 +136,12 @@ final class StreamBridge implements ClientStream {
         }
         Exchange sent = admitted;
         CompletableFuture<ClientMessage> reply = sent != null ? sent.reply : CompletableFuture.failedFuture(refused);
-        shared.reporter().watch(this, instruction.getMsgCase(), reply, () -> sent != null && sent.written() ? sent.size : 0);
+        CompletableFuture<ClientMessage> recorded = shared.reporter().watch(this, instruction.getMsgCase(), reply,
+                () -> sent != null && sent.written() ? sent.size : 0);
         if (sent != null) {
             shared.sendBudget().acquire(sent.size, () -> write(sent));
         }
-        return reply;
+        return recorded;
     }
 
     /** Makes {@code candidate} this stream's outstanding instruction, or says why it cannot be. */
