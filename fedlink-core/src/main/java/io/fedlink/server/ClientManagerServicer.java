@@ -173,6 +173,11 @@ public class ClientManagerServicer implements FlowerServiceGrpc.AsyncService, Bi
         instructionListeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
+    /** The settings every stream of this servicer follows. */
+    public StreamSettings settings() {
+        return settings;
+    }
+
     /** Bytes of instructions queued for sending now, across all streams (bounded by the send budget). */
     public long bytesQueuedForSending() {
         return resources.sendBudget().used();

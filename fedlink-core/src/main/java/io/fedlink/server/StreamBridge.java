@@ -100,7 +100,7 @@ final class StreamBridge implements ClientStream {
     public Optional<String> instructionInFlight() {
         synchronized (lock) {
             return switch (state) {
-                case SENDING -> Optional.of(exchange.name() + (exchange.written() ? " (sending)" : " (queued for sending)"));
+                case SENDING -> Optional.of(exchange.name() + (exchange.written() ? "" : " (queued for sending)"));
                 case AWAITING_REPLY -> Optional.of(exchange.name());
                 case AWAITING_LATE_REPLY -> Optional.of(exchange.name() + " (timed out, awaiting late reply)");
                 case IDLE, CLOSED -> Optional.empty();

@@ -76,18 +76,20 @@ class FlowControlTests {
             replies.add(client.proxy.runAsync(model));
         }
 
-        // One model fits in the budget, two do not: one is written, the others wait their turn unwritten.
-        for (int gone = 1; gone <= 3; gone++) {
-            SilentClient writing = awaitOne(silent, "fit_ins (sending)");
+        // One model fits in the budget, two do not: one is written, the others wait their turn unwritten. Each goes
+        // out only once its client reads (takes) the one before.
+        List<SilentClient> read = new ArrayList<>();
+        for (int written = 1; written <= 3; written++) {
+            int queued = 3 - written;
+            Waits.until(queued + " instruction(s) queued", BOUND, () -> silent.stream()
+                    .filter(client -> inFlight(client).equals("fit_ins (queued for sending)")).count() == queued);
             assertThat(coordinator.servicer().bytesQueuedForSending()).isEqualTo(size);
-            assertThat(silent.stream().filter(client -> inFlight(client).equals("fit_ins (queued for sending)")))
-                    .hasSize(3 - gone);
+            SilentClient writing = silent.stream().filter(client -> !read.contains(client)
+                    && inFlight(client).equals("fit_ins")).findFirst().orElseThrow();
             writing.read();
-            int out = gone;
-            Waits.until(out + " instruction(s) gone out", BOUND,
-                    () -> silent.stream().filter(client -> inFlight(client).equals("fit_ins")).count() == out);
+            read.add(writing);
         }
-        assertThat(coordinator.servicer().bytesQueuedForSending()).isZero();
+        Waits.until("the last instruction has gone out", BOUND, () -> coordinator.servicer().bytesQueuedForSending() == 0);
         for (SilentClient client : silent) {
             assertThat(client.received.poll(BOUND.toSeconds(), TimeUnit.SECONDS)).isEqualTo(model);
         }
@@ -97,12 +99,14 @@ class FlowControlTests {
     @Test
     void theReplyDeadlineStartsWhenTheInstructionHasGoneOutAndAStalledClientIsDroppedAfterItsTimeout() throws Exception {
         ManualTimer timer = new ManualTimer();
-        coordinator = Transport.IN_PROCESS.coordinator().timer(timer).flowControl(new FlowControl(MODEL, 8)).start();
+        ServerMessage instruction = fitIns(64 * 1024); // two do not fit in the budget below
+        coordinator = Transport.IN_PROCESS.coordinator().timer(timer)
+                .flowControl(new FlowControl(instruction.getSerializedSize() + 1000, 8)).start();
         SilentClient stalled = connectSilent();
         SilentClient slow = connectSilent();
-        CompletableFuture<ClientMessage> first = stalled.proxy.runAsync(fitIns(MODEL));
-        CompletableFuture<ClientMessage> second = slow.proxy.runAsync(fitIns(MODEL));
-        assertThat(inFlight(stalled)).isEqualTo("fit_ins (sending)");
+        CompletableFuture<ClientMessage> first = stalled.proxy.runAsync(instruction);
+        CompletableFuture<ClientMessage> second = slow.proxy.runAsync(instruction);
+        assertThat(inFlight(stalled)).isEqualTo("fit_ins");
         assertThat(inFlight(slow)).isEqualTo("fit_ins (queued for sending)");
 
         // The first is written and not taken (its client reads nothing): only its send deadline runs; the second
@@ -116,9 +120,10 @@ class FlowControlTests {
         assertThat(coordinator.manager().numAvailable()).isEqualTo(1);
 
         // Its budget went to the second, now written; once its client takes it, the reply deadline starts.
-        Waits.until("the second instruction is written", BOUND, () -> inFlight(slow).equals("fit_ins (sending)"));
+        Waits.until("the second instruction is written", BOUND, () -> inFlight(slow).equals("fit_ins"));
         slow.read();
-        Waits.until("the second instruction has gone out", BOUND, () -> inFlight(slow).equals("fit_ins"));
+        Waits.until("the second instruction has gone out", BOUND,
+                () -> coordinator.servicer().bytesQueuedForSending() == 0);
         assertThat(timer.pending()).isEqualTo(1);
         timer.fireAll();
         assertThat(catchThrowable(() -> second.get(BOUND.toSeconds(), TimeUnit.SECONDS))).cause()
@@ -344,12 +349,6 @@ class FlowControlTests {
 
     private static String inFlight(SilentClient client) {
         return client.proxy.stream().instructionInFlight().orElse("");
-    }
-
-    private static SilentClient awaitOne(List<SilentClient> clients, String inFlight) {
-        Waits.until("one client has " + inFlight, BOUND,
-                () -> clients.stream().filter(client -> inFlight(client).equals(inFlight)).count() == 1);
-        return clients.stream().filter(client -> inFlight(client).equals(inFlight)).findFirst().orElseThrow();
     }
 
     /** A raw Join call that reads nothing until told to: the coordinator's instruction cannot go out to it. */

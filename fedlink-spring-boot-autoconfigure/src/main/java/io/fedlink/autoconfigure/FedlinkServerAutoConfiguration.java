@@ -63,7 +63,7 @@ public class FedlinkServerAutoConfiguration {
                                                        ObjectProvider<ClientAuthenticator> authenticator) {
         ClientManagerServicer servicer = new ClientManagerServicer(clientManager, proxyFactory,
                 new StreamSettings(properties.getReplyTimeout(), properties.getTimeoutPolicy(),
-                        (int) properties.getMaxMessageSize().toBytes()));
+                        (int) properties.getMaxMessageSize().toBytes(), properties.getFlowControl().toSettings()));
         Map<String, String> tokens = properties.getAuth().getTokens();
         servicer.setAuthenticator(authenticator.getIfAvailable(
                 () -> tokens.isEmpty() ? null : new TokenAuthenticator(tokens)));

@@ -8,6 +8,7 @@ import io.fedlink.server.ClientProxy;
 import io.fedlink.server.ClientProxyFactory;
 import io.fedlink.server.ClientStream;
 import io.fedlink.server.DefaultClientManager;
+import io.fedlink.server.FlowControl;
 import io.fedlink.server.TimeoutPolicy;
 import java.time.Duration;
 import net.devh.boot.grpc.server.serverfactory.GrpcServerConfigurer;
@@ -47,6 +48,31 @@ class FedlinkServerAutoConfigurationTests {
                     assertThat(properties.getTimeoutPolicy()).isEqualTo(TimeoutPolicy.KEEP);
                     assertThat(properties.getMaxMessageSize().toMegabytes()).isEqualTo(64);
                 });
+    }
+
+    @Test
+    void flowControlDefaultsToHalfTheDirectMemoryForSendingAndOneLargeReplyAtATime() {
+        runner.run(context -> assertThat(context.getBean(ClientManagerServicer.class).settings().flowControl())
+                .isEqualTo(new FlowControl(FlowControl.defaultSendBudget(), 1)));
+    }
+
+    @Test
+    void whenFlowControlIsSetThenTheServicerFollowsIt() {
+        runner.withPropertyValues("fedlink.server.flow-control.send-budget=3MB",
+                "fedlink.server.flow-control.large-replies-at-once=4").run(context ->
+                assertThat(context.getBean(ClientManagerServicer.class).settings().flowControl())
+                        .isEqualTo(new FlowControl(3L * 1024 * 1024, 4)));
+    }
+
+    @Test
+    void whenLargeRepliesAtOnceIsZeroThenStartupFailsNamingTheProperty() {
+        assertStartupFailsNaming("fedlink.server.flow-control.large-replies-at-once=0",
+                "fedlink.server.flow-control.large-replies-at-once");
+    }
+
+    @Test
+    void whenTheSendBudgetIsZeroThenStartupFailsNamingTheProperty() {
+        assertStartupFailsNaming("fedlink.server.flow-control.send-budget=0B", "fedlink.server.flow-control.send-budget");
     }
 
     @Test
