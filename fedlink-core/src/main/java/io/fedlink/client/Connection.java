@@ -91,6 +91,30 @@ public final class Connection implements AutoCloseable {
     }
 
     /**
+     * Blocks until the next instruction arrives; for a caller that ends the wait by aborting the stream.
+     *
+     * @throws ConnectionClosedException if the stream has ended (or ends while waiting)
+     * @throws InterruptedException      if the waiting thread is interrupted
+     */
+    ServerMessage take() throws InterruptedException {
+        return unwrap(inbound.take());
+    }
+
+    /**
+     * Blocks until the stream is established (see {@link #awaitReady(Duration)}); for a caller that ends the wait by
+     * aborting the stream.
+     *
+     * @throws ConnectionClosedException if the stream ended before it was established
+     * @throws InterruptedException      if the waiting thread is interrupted
+     */
+    void awaitEstablished() throws InterruptedException {
+        readyOrEnded.await();
+        if (!ready) {
+            throw closed(end);
+        }
+    }
+
+    /**
      * Waits at most {@code timeout} until the stream is established on a transport, that is until the coordinator
      * was reached. Calls are not wait-for-ready: a coordinator that refuses the connection or cannot be resolved ends
      * the stream at once; one that does not answer at all ends it after the channel's connect timeout.

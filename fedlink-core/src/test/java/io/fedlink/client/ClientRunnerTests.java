@@ -35,7 +35,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
+import io.fedlink.testing.Transport;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class ClientRunnerTests {
 
@@ -309,6 +312,41 @@ class ClientRunnerTests {
                 .isInstanceOf(ExecutionException.class)
                 .hasCauseInstanceOf(ReconnectAttemptsExhaustedException.class);
         assertThat(runner.status().phase()).isEqualTo(Phase.GAVE_UP);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void aReplyLargerThanTheCoordinatorAcceptsIsAnsweredWithANonOkStatusNamingTheLimitAndTheRunnerKeepsServing(
+            Transport transport) throws Exception {
+        io.fedlink.testing.TestCoordinator coordinator = transport.coordinator().maxInboundMessageSize(64 * 1024).start();
+        try (coordinator) {
+            FederatedClient sized = new EchoClient() {
+                @Override
+                public FitRes fit(FitIns ins) {
+                    int bytes = (int) ins.getConfigOrThrow("bytes").getSint64();
+                    return FitRes.newBuilder().setParameters(io.fedlink.testing.Messages.parameters(bytes))
+                            .setNumExamples(1).build();
+                }
+            };
+            ClientRunner runner = new ClientRunner(coordinator.connectionTemplate(), sized, settings(false, 0));
+            runners.add(runner);
+            runner.start();
+            ClientProxy client = coordinator.manager().getClients(1, WAIT).get(0);
+
+            FitRes refused = client.fit(FitIns.newBuilder()
+                    .putConfig("bytes", Scalar.newBuilder().setSint64(1024 * 1024).build()).build());
+            assertThat(refused.getStatus().getCode()).isEqualTo(Code.FIT_NOT_IMPLEMENTED);
+            assertThat(refused.getStatus().getMessage()).startsWith(InstructionDispatcher.CLIENT_ERROR_PREFIX)
+                    .contains("the coordinator accepts at most 65536 bytes")
+                    .contains("fedlink.server.max-message-size");
+
+            FitRes next = client.fit(FitIns.newBuilder()
+                    .putConfig("bytes", Scalar.newBuilder().setSint64(1024).build()).build());
+            assertThat(next.getStatus().getCode()).isEqualTo(Code.OK);
+            assertThat(client.isConnected()).isTrue();
+            assertThat(runner.status().phase()).isEqualTo(Phase.CONNECTED);
+            assertThat(runner.status().sessions()).isEqualTo(1);
+        }
     }
 
     // --- stop -----------------------------------------------------------------------------------------------
