@@ -46,11 +46,24 @@ final class AppProcess implements AutoCloseable {
      * fault tests need beside the samples (a client of a model too big for the sample client's data set, ...).
      */
     static AppProcess startMain(String name, Class<?> mainClass, Path logDir, List<String> args) {
+        return launch(name, logDir, mainCommand(mainClass, "256m", args));
+    }
+
+    /**
+     * As {@link #startMain}, inside {@code namespace} (the process sees only that namespace's network) and with a
+     * 512 MB heap, enough for a client of a 64 MiB model.
+     */
+    static AppProcess startMainIn(NetworkNamespace namespace, String name, Class<?> mainClass, Path logDir,
+                                  List<String> args) {
+        return launch(name, logDir, namespace.wrap(mainCommand(mainClass, "512m", args)));
+    }
+
+    private static List<String> mainCommand(Class<?> mainClass, String maxHeap, List<String> args) {
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> command = new ArrayList<>(List.of(javaCommand(), "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp",
+        List<String> command = new ArrayList<>(List.of(javaCommand(), "-Xmx" + maxHeap, "-XX:TieredStopAtLevel=1", "-cp",
                 classpath, mainClass.getName()));
         command.addAll(args);
-        return launch(name, logDir, command);
+        return command;
     }
 
     private static String javaCommand() {

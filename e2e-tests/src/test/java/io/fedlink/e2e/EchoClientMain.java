@@ -12,6 +12,7 @@ import io.fedlink.proto.ServerMessage.EvaluateIns;
 import io.fedlink.proto.ServerMessage.FitIns;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -21,7 +22,9 @@ import java.util.concurrent.TimeUnit;
  * cannot hold a 4,000,000-feature model (its synthetic data set would need gigabytes), this one holds nothing but
  * the message. Exits 0 when the coordinator ends training, 1 when it gives up reconnecting.
  *
- * <p>Usage: {@code EchoClientMain <host:port> <fitDelayMillis>}
+ * <p>Usage: {@code EchoClientMain <host:port> <fitDelayMillis> [<keepaliveSeconds>]}: with a keepalive the channel
+ * pings the coordinator every that many seconds (and gives up on a connection after 5 s without an answer) and gives a
+ * connection attempt 5 s, so a dead link is found and a live one found again quickly.
  */
 public final class EchoClientMain {
 
@@ -31,16 +34,22 @@ public final class EchoClientMain {
     public static void main(String[] args) throws InterruptedException {
         String target = args[0];
         long fitDelay = Long.parseLong(args[1]);
-        ManagedChannel channel = NettyChannelBuilder.forTarget(target).usePlaintext()
-                .maxInboundMessageSize(Integer.MAX_VALUE).build();
+        NettyChannelBuilder builder = NettyChannelBuilder.forTarget(target).usePlaintext()
+                .maxInboundMessageSize(Integer.MAX_VALUE);
+        if (args.length > 2) {
+            builder.keepAliveTime(Long.parseLong(args[2]), TimeUnit.SECONDS).keepAliveTimeout(5, TimeUnit.SECONDS)
+                    .withOption(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5000);
+        }
+        ManagedChannel channel = builder.build();
         ClientRunner runner = new ClientRunner(new ConnectionTemplate(channel, 512 * 1024 * 1024, target), new FederatedClient() {
             @Override
             public FitRes fit(FitIns ins) {
                 long round = ins.getConfigOrDefault("round", Scalar.getDefaultInstance()).getSint64();
-                System.out.println("fit round " + round + ": received " + ins.getParameters().getSerializedSize()
+                System.out.println(System.currentTimeMillis() + " fit round " + round + ": received "
+                        + ins.getParameters().getSerializedSize()
                         + " bytes of parameters; answering in " + fitDelay + " ms");
                 sleep(fitDelay);
-                System.out.println("fit round " + round + ": sending the update");
+                System.out.println(System.currentTimeMillis() + " fit round " + round + ": sending the update");
                 return FitRes.newBuilder().setParameters(ins.getParameters()).setNumExamples(1).build();
             }
 

@@ -99,6 +99,13 @@ final class SampleFederation implements AutoCloseable {
         return process;
     }
 
+    /** Starts {@code mainClass} as its own JVM inside {@code namespace}; see {@link AppProcess#startMainIn}. */
+    AppProcess startMainIn(NetworkNamespace namespace, String name, Class<?> mainClass, String... args) {
+        AppProcess process = AppProcess.startMainIn(namespace, name, mainClass, logDir, List.of(args));
+        processes.add(process);
+        return process;
+    }
+
     private AppProcess start(String name, Path jar, List<String> args) {
         AppProcess process = AppProcess.start(name, jar, logDir, args);
         processes.add(process);
