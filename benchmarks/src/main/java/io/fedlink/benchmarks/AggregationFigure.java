@@ -2,6 +2,7 @@ package io.fedlink.benchmarks;
 
 import io.fedlink.proto.Parameters;
 import io.fedlink.proto.ServerMessage;
+import io.fedlink.server.FlowControl;
 import java.lang.ref.Reference;
 import java.nio.FloatBuffer;
 import java.time.Duration;
@@ -41,11 +42,15 @@ final class AggregationFigure {
             String needText = String.format("; keeping all %d updates needs (%d + 2) x model = %.0f MiB (updates, model, result)",
                     clients, clients, need * modelBytes / BenchmarkPlan.MIB);
             for (int inFlight : plan.aggregationInFlight()) {
-                Outcome outcome = measureIn(plan, launcher, measured, clients, inFlight);
+                long budget = inFlight == 0 ? plan.aggregationSendBudget() : 0;
+                Outcome outcome = measureIn(plan, launcher, measured, clients, inFlight, budget);
                 if (inFlight == 0) {
-                    Outcome keepAll = measureIn(plan, launcher, "keep-all", clients, 0);
+                    Outcome keepAll = measureIn(plan, launcher, "keep-all", clients, 0, Long.MAX_VALUE);
                     rows.add(row(setting, "peak heap / model, all at once", outcome, "keep-all", keepAll.multiple(),
-                            standIn + outcome.describe() + "; keep-all " + keepAll.describe() + needText));
+                            standIn + outcome.describe() + "; keep-all " + keepAll.describe() + needText
+                                    + "; one large reply received at a time (fedlink.server.flow-control"
+                                    + ".large-replies-at-once=1, the default)"));
+                    rows.add(directRow(setting, plan, clients, budget, outcome, keepAll));
                 } else {
                     rows.add(row(setting, "peak heap / model, <= " + inFlight + " in flight", outcome, "keep-all need", need,
                             "at most " + inFlight + " fit_ins outstanding (Rounds.boundedFitRound), so at most " + inFlight
@@ -56,14 +61,37 @@ final class AggregationFigure {
         return rows;
     }
 
+    /**
+     * Direct memory of the same fan-out with and without a send budget (the keep-all run sends with none): what is
+     * queued for sending is at most the budget (or one model if larger); on top come the update being received (it
+     * sits in direct buffers until it is whole) and one HTTP/2 flow-control window (1 MiB) per client.
+     */
+    private static ResultRow directRow(String setting, BenchmarkPlan plan, int clients, long budget, Outcome bounded,
+                                       Outcome unbounded) {
+        long bound = Math.max(budget, plan.aggregationModelBytes()) + plan.aggregationModelBytes() + clients * BenchmarkPlan.MIB;
+        Double fedlink = bounded.directMib();
+        Double baseline = unbounded.directMib();
+        String note = String.format("send budget %d MiB (fedlink.server.flow-control.send-budget); the baseline is the"
+                        + " keep-all run of the same fan-out with no budget; bytes queued for sending peaked at %s MiB"
+                        + " (no budget: %s MiB); bound = max(budget, model) + model being received + 1 MiB window per client"
+                        + " = %d MiB", budget / BenchmarkPlan.MIB, bounded.queuedMib(), unbounded.queuedMib(),
+                bound / BenchmarkPlan.MIB);
+        return new ResultRow(FIGURE, setting, "peak direct MiB, all at once", fedlink, "no send budget", baseline,
+                ResultRow.ratio(fedlink, baseline), "<= " + bound / BenchmarkPlan.MIB + " MiB",
+                fedlink == null ? null : fedlink <= bound / (double) BenchmarkPlan.MIB, note);
+    }
+
     private static ResultRow row(String setting, String metric, Outcome outcome, String baselineName, Double baseline, String note) {
         Double multiple = outcome.multiple();
         return new ResultRow(FIGURE, setting, metric, multiple, baselineName, baseline, ResultRow.ratio(multiple, baseline),
                 "<= 4x model", multiple == null ? null : multiple <= TARGET_MULTIPLE, note);
     }
 
-    /** A run's heap multiple (G1 used after GC) and live-object multiple, or why it did not run. */
-    private record Outcome(Double multiple, Double objectMultiple, String failure) {
+    /**
+     * A run's heap multiple (G1 used after GC) and live-object multiple, its peak direct memory and peak bytes queued
+     * for sending (MiB), or why it did not run.
+     */
+    private record Outcome(Double multiple, Double objectMultiple, Double directMib, Double queuedMib, String failure) {
 
         String describe() {
             if (failure != null) {
@@ -73,29 +101,42 @@ final class AggregationFigure {
         }
     }
 
-    private static Outcome measureIn(BenchmarkPlan plan, Launcher launcher, String aggregator, int clients, int maxInFlight)
-            throws InterruptedException {
+    private static Outcome measureIn(BenchmarkPlan plan, Launcher launcher, String aggregator, int clients, int maxInFlight,
+                                     long sendBudget) throws InterruptedException {
         String label = "aggregation-" + aggregator + "-" + clients + (maxInFlight > 0 ? "-inflight" + maxInFlight : "");
         List<String> jvm = List.of("-Xmx" + plan.largeHeap(), "-XX:MaxDirectMemorySize=" + plan.largeHeap());
         ChildJvm coordinator = launcher.coordinator(label, jvm, "aggregation", Map.of(
                 "aggregator", aggregator, "clients", String.valueOf(clients), "maxInFlight", String.valueOf(maxInFlight),
                 "modelBytes", String.valueOf(plan.aggregationModelBytes()), "tensorBytes", String.valueOf(plan.tensorBytes()),
-                "sampleMillis", String.valueOf(plan.aggregationSampleMillis()), "histograms", "true"));
+                "sampleMillis", String.valueOf(plan.aggregationSampleMillis()), "histograms", "true",
+                "sendBudget", String.valueOf(sendBudget)));
         ChildJvm fleet = null;
         try {
             String port = RoundTripFigure.port(coordinator, "fedlink");
             fleet = launcher.fleet(label, jvm, Map.of("ports", port, "streams", String.valueOf(clients),
                     "replyBytes", String.valueOf(plan.aggregationModelBytes()), "tensorBytes", String.valueOf(plan.tensorBytes())));
             coordinator.await(ChildProtocol.DONE, Duration.ofMinutes(10));
-            return new Outcome(coordinator.metrics().get("peak_multiple"), coordinator.metrics().get("peak_object_multiple"), null);
+            Map<String, Double> metrics = coordinator.metrics();
+            return new Outcome(metrics.get("peak_multiple"), metrics.get("peak_object_multiple"),
+                    mib(metrics.get("peak_direct_bytes")), mib(metrics.get("peak_queued_for_sending_bytes")), null);
         } catch (ChildJvm.ChildFailedException e) {
-            return new Outcome(null, null, aggregator + " did not run: " + e.getMessage());
+            return new Outcome(null, null, null, null, aggregator + " did not run: " + e.getMessage());
         } finally {
             if (fleet != null) {
                 launcher.stop(fleet);
             }
             launcher.stop(coordinator);
         }
+    }
+
+    private static Double mib(Double bytes) {
+        return bytes == null ? null : Math.round(bytes / BenchmarkPlan.MIB * 10) / 10.0;
+    }
+
+    /** The coordinator's flow control for a run: {@code sendBudget} bytes (0: the default), one large reply at a time. */
+    static FlowControl flowControl(Map<String, String> options) {
+        long budget = Long.parseLong(options.getOrDefault("sendBudget", "0"));
+        return new FlowControl(budget > 0 ? budget : FlowControl.defaultSendBudget(), 1);
     }
 
     static Aggregator aggregator(String name) {
@@ -130,6 +171,7 @@ final class AggregationFigure {
         Parameters result;
         long started = System.nanoTime();
         PeakLiveHeapSampler sampler = new PeakLiveHeapSampler(sampleMillis, histograms);
+        PeakQueuedBytes queued = new PeakQueuedBytes(coordinator.servicer()::bytesQueuedForSending);
         try {
             if (maxInFlight > 0) {
                 Rounds.boundedFitRound(peers, instruction, maxInFlight, reply -> aggregator.add(reply.getFitRes()), 600);
@@ -140,6 +182,7 @@ final class AggregationFigure {
             sampler.sample();
         } finally {
             sampler.close();
+            queued.close();
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         if (histograms) {
@@ -158,6 +201,7 @@ final class AggregationFigure {
             ChildProtocol.metric("peak_object_multiple", objectsAboveBase / (double) tensorTotal);
         }
         ChildProtocol.metric("peak_direct_bytes", sampler.peakDirectBytes());
+        ChildProtocol.metric("peak_queued_for_sending_bytes", queued.peak());
         ChildProtocol.metric("samples", sampler.samples());
         ChildProtocol.metric("round_s_with_sampling", seconds);
     }

@@ -35,7 +35,8 @@ public final class CoordinatorMain {
                     }
                 }
                 case "aggregation" -> {
-                    try (FedlinkCoordinator coordinator = new FedlinkCoordinator(REPLY_TIMEOUT)) {
+                    try (FedlinkCoordinator coordinator = new FedlinkCoordinator(REPLY_TIMEOUT,
+                            AggregationFigure.flowControl(options))) {
                         AggregationFigure.measure(coordinator, options);
                     }
                 }
