@@ -1,14 +1,14 @@
 package io.fedlink.server;
 
-import static io.fedlink.testing.Messages.fitIns;
-import static io.fedlink.testing.Messages.fitRes;
+import static io.fedlink.test.TestMessages.fitIns;
+import static io.fedlink.test.TestMessages.fitRes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.fedlink.client.Connection;
 import io.fedlink.proto.ClientMessage;
-import io.fedlink.testing.TestCoordinator;
-import io.fedlink.testing.Transport;
+import io.fedlink.test.TestCoordinator;
+import io.fedlink.test.Transport;
 import io.grpc.ForwardingServerCallListener;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
@@ -87,9 +87,9 @@ class StreamClosedByGrpcTests {
 
     private void assertClientIsGoneAtOnce(Transport transport, Supplier<Throwable> failure) throws Exception {
         coordinator = transport.coordinator().replyTimeout(Duration.ofMinutes(5))
-                .customize(builder -> builder.intercept(failingOnPoison(failure))).start();
+                .configure(builder -> builder.intercept(failingOnPoison(failure))).start();
         try (Connection connection = coordinator.connectionTemplate().connect()) {
-            ClientProxy client = coordinator.manager().getClients(1, BOUND).get(0);
+            ClientProxy client = coordinator.clientManager().getClients(1, BOUND).get(0);
             CompletableFuture<ClientMessage> reply = client.runAsync(fitIns(8));
             assertThat(connection.consume(BOUND)).isPresent();
 
@@ -99,7 +99,7 @@ class StreamClosedByGrpcTests {
                     () -> reply.get(BOUND.toSeconds(), TimeUnit.SECONDS), "failed before the 5 minute reply timeout");
             assertThat(thrown.getCause()).isInstanceOf(ClientDisconnectedException.class)
                     .hasMessageContaining("while fit_ins was outstanding");
-            assertThat(coordinator.manager().numAvailable()).isZero();
+            assertThat(coordinator.clientManager().numAvailable()).isZero();
         }
     }
 }

@@ -1,10 +1,11 @@
 package io.fedlink.coordinator;
 
-import static io.fedlink.coordinator.Replies.evaluateRes;
-import static io.fedlink.coordinator.Replies.fitIns;
-import static io.fedlink.coordinator.Replies.fitRes;
-import static io.fedlink.coordinator.Replies.fitStatus;
+import static io.fedlink.test.TestMessages.evaluateRes;
+import static io.fedlink.test.TestMessages.fitIns;
+import static io.fedlink.test.TestMessages.fitRes;
+import static io.fedlink.test.TestMessages.fitStatus;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.fedlink.coordinator.TrainingProgress.CurrentRound;
 import io.fedlink.proto.Code;
@@ -13,7 +14,7 @@ import io.fedlink.proto.ServerMessage;
 import io.fedlink.server.ClientProxy;
 import io.fedlink.tensor.NdArray;
 import io.fedlink.tensor.ParametersCodec;
-import io.fedlink.testing.Waits;
+import io.fedlink.test.TestCoordinator;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -34,27 +35,27 @@ class TrainingProgressTests {
     private final CountDownLatch releaseSlowClient = new CountDownLatch(1);
     /** Instructions ended so far; told after {@link #progress}, so a count here means progress has seen them too. */
     private final AtomicInteger instructionsEnded = new AtomicInteger();
-    private InProcessFederation federation;
+    private TestCoordinator coordinator;
 
     @BeforeEach
     void startCoordinator() throws Exception {
-        federation = new InProcessFederation();
-        federation.addInstructionListener(progress);
-        federation.addInstructionListener((client, instruction, outcome, duration, sent, received) ->
-                instructionsEnded.incrementAndGet());
+        coordinator = TestCoordinator.inProcess().quorumTimeout(Duration.ofSeconds(30)).instructionListener(progress)
+                .instructionListener((client, instruction, outcome, duration, sent, received) ->
+                        instructionsEnded.incrementAndGet())
+                .start();
     }
 
     @AfterEach
     void stopCoordinator() throws Exception {
         releaseSlowClient.countDown();
-        federation.close();
+        coordinator.close();
     }
 
     @Test
     void countsTheCurrentRoundsFitRepliesFailuresAndStragglersAsTheyHappen() throws Exception {
-        ClientProxy quick = federation.join((ins, c) -> ins.hasFitIns() ? fitRes(MODEL, 10) : evaluateRes(1, 1, Map.of()));
-        ClientProxy refusing = federation.join((ins, c) -> fitStatus(Code.FIT_NOT_IMPLEMENTED, "no"));
-        ClientProxy slow = federation.join((ins, c) -> {
+        ClientProxy quick = coordinator.join((ins, c) -> ins.hasFitIns() ? fitRes(MODEL, 10) : evaluateRes(1, 1, Map.of()));
+        ClientProxy refusing = coordinator.join((ins, c) -> fitStatus(Code.FIT_NOT_IMPLEMENTED, "no"));
+        ClientProxy slow = coordinator.join((ins, c) -> {
             releaseSlowClient.await(BOUND.toSeconds(), TimeUnit.SECONDS);
             return fitRes(MODEL, 10);
         });
@@ -66,21 +67,21 @@ class TrainingProgressTests {
         quick.runAsync(fitIns(MODEL)).get(BOUND.toSeconds(), TimeUnit.SECONDS);
         refusing.runAsync(fitIns(MODEL)).get(BOUND.toSeconds(), TimeUnit.SECONDS);
         var slowReply = slow.runAsync(fitIns(MODEL));
-        Waits.until("the refusal is counted", BOUND, () -> progress.current().orElseThrow().fitFailures() == 1);
+        await("the refusal is counted").atMost(BOUND).until(() -> progress.current().orElseThrow().fitFailures() == 1);
         CurrentRound waitingForOne = progress.current().orElseThrow();
         assertThat(waitingForOne).isEqualTo(new CurrentRound(1, 3, 1, 1));
         assertThat(waitingForOne.stragglers()).isEqualTo(1);
 
         releaseSlowClient.countDown();
         slowReply.get(BOUND.toSeconds(), TimeUnit.SECONDS);
-        Waits.until("the slow reply is counted", BOUND, () -> progress.current().orElseThrow().fitReplies() == 2);
+        await("the slow reply is counted").atMost(BOUND).until(() -> progress.current().orElseThrow().fitReplies() == 2);
         assertThat(progress.current().orElseThrow().stragglers()).isZero();
     }
 
     @Test
     void ignoresOtherInstructionsOtherClientsAndSecondFitsOfTheSameClient() throws Exception {
-        ClientProxy inRound = federation.join((ins, c) -> ins.hasFitIns() ? fitRes(MODEL, 10) : evaluateRes(1, 1, Map.of()));
-        ClientProxy outsider = federation.join((ins, c) -> fitRes(MODEL, 10));
+        ClientProxy inRound = coordinator.join((ins, c) -> ins.hasFitIns() ? fitRes(MODEL, 10) : evaluateRes(1, 1, Map.of()));
+        ClientProxy outsider = coordinator.join((ins, c) -> fitRes(MODEL, 10));
         progress.roundStarted(4, List.of(inRound));
 
         inRound.runAsync(ServerMessage.newBuilder().setEvaluateIns(ServerMessage.EvaluateIns.newBuilder()
@@ -89,14 +90,14 @@ class TrainingProgressTests {
         inRound.runAsync(fitIns(MODEL)).get(BOUND.toSeconds(), TimeUnit.SECONDS);
         inRound.runAsync(fitIns(MODEL)).get(BOUND.toSeconds(), TimeUnit.SECONDS);
         outsider.runAsync(fitIns(MODEL)).get(BOUND.toSeconds(), TimeUnit.SECONDS);
-        Waits.until("progress has seen all five instructions end", BOUND, () -> instructionsEnded.get() == 5);
+        await("progress has seen all five instructions end").atMost(BOUND).until(() -> instructionsEnded.get() == 5);
 
         assertThat(progress.current()).contains(new CurrentRound(4, 1, 1, 0));
     }
 
     @Test
     void aRoundThatEndsMovesIntoTheRoundsAndReplyCountingStopsUntilTheNextStarts() throws Exception {
-        ClientProxy client = federation.join((ins, c) -> fitRes(MODEL, 10));
+        ClientProxy client = coordinator.join((ins, c) -> fitRes(MODEL, 10));
         progress.roundStarted(1, List.of(client));
         RoundRecord first = record(1, RoundStatus.COMPLETED);
         progress.roundCompleted(first);
@@ -114,10 +115,10 @@ class TrainingProgressTests {
     @Test
     void aRealTrainingLeavesEveryRoundInTheProgressAndNoRoundInFlight() throws Exception {
         for (int i = 0; i < 2; i++) {
-            federation.join((ins, c) -> ins.hasFitIns() ? fitRes(ins.getFitIns().getParameters(), 10)
+            coordinator.join((ins, c) -> ins.hasFitIns() ? fitRes(ins.getFitIns().getParameters(), 10)
                     : evaluateRes(0.5, 10, Map.of()));
         }
-        FederatedTraining.builder(federation.manager, MODEL).rounds(3).minClients(2).listener(progress)
+        FederatedTraining.builder(coordinator.clientManager(), MODEL).rounds(3).minClients(2).listener(progress)
                 .build().run();
 
         assertThat(progress.rounds()).extracting(RoundRecord::round).containsExactly(1, 2, 3);

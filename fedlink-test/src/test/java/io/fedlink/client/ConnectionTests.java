@@ -2,10 +2,11 @@ package io.fedlink.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.fedlink.proto.ClientMessage;
-import io.fedlink.testing.TestCoordinator;
+import io.fedlink.test.TestCoordinator;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.net.ServerSocket;
@@ -40,7 +41,7 @@ class ConnectionTests {
     void whenTheCoordinatorClosesTheStreamThenABlockedConsumeThrowsInsteadOfHanging() throws Exception {
         coordinator = TestCoordinator.tcp().start();
         try (Connection connection = coordinator.connectionTemplate().connect()) {
-            coordinator.manager().getClients(1, BOUND);
+            coordinator.clientManager().getClients(1, BOUND);
             CompletableFuture<Throwable> blocked = CompletableFuture.supplyAsync(() -> {
                 try {
                     connection.consume();
@@ -84,11 +85,11 @@ class ConnectionTests {
     void afterCloseDispatchIsRefusedAndTheCoordinatorUnregistersTheClient() throws Exception {
         coordinator = TestCoordinator.inProcess().start();
         Connection connection = coordinator.connectionTemplate().connect();
-        coordinator.manager().getClients(1, BOUND);
+        coordinator.clientManager().getClients(1, BOUND);
         connection.close();
         connection.close();
         assertThatThrownBy(() -> connection.dispatch(ClientMessage.getDefaultInstance()))
                 .isInstanceOf(ConnectionClosedException.class).hasMessageContaining("closed by this client");
-        io.fedlink.testing.Waits.until("client unregistered", BOUND, () -> coordinator.manager().numAvailable() == 0);
+        await("client unregistered").atMost(BOUND).until(() -> coordinator.clientManager().numAvailable() == 0);
     }
 }

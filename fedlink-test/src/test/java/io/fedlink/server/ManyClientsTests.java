@@ -6,8 +6,8 @@ import io.fedlink.client.Connection;
 import io.fedlink.client.ConnectionTemplate;
 import io.fedlink.proto.ClientMessage;
 import io.fedlink.proto.ServerMessage;
-import io.fedlink.testing.Messages;
-import io.fedlink.testing.TestCoordinator;
+import io.fedlink.test.TestCoordinator;
+import io.fedlink.test.TestMessages;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -39,7 +39,7 @@ class ManyClientsTests {
                 }
                 connections.add(template.connect());
             }
-            List<ClientProxy> clients = coordinator.manager().getClients(CLIENTS);
+            List<ClientProxy> clients = coordinator.clientManager().getClients(CLIENTS);
             assertThat(clients).hasSize(CLIENTS);
             assertThat(clients.stream().map(ClientProxy::id).collect(Collectors.toSet())).hasSize(CLIENTS);
 
@@ -47,13 +47,13 @@ class ManyClientsTests {
             for (Connection connection : connections) {
                 answering.submit(() -> {
                     ServerMessage ins = connection.consume();
-                    connection.dispatch(Messages.fitRes(ins.getFitIns().getParameters().getTensors(0).size()));
+                    connection.dispatch(TestMessages.fitRes(ins.getFitIns().getParameters().getTensors(0).size()));
                     return null;
                 });
             }
             Map<ClientProxy, CompletableFuture<ClientMessage>> replies = new java.util.LinkedHashMap<>();
             for (int i = 0; i < CLIENTS; i++) {
-                replies.put(clients.get(i), clients.get(i).runAsync(Messages.fitIns(i + 1), Duration.ofSeconds(60)));
+                replies.put(clients.get(i), clients.get(i).runAsync(TestMessages.fitIns(i + 1), Duration.ofSeconds(60)));
             }
             Set<Long> answered = new HashSet<>();
             int i = 0;
@@ -63,7 +63,7 @@ class ManyClientsTests {
                 answered.add(echoed);
             }
             assertThat(answered).hasSize(CLIENTS);
-            assertThat(coordinator.manager().numAvailable()).isEqualTo(CLIENTS);
+            assertThat(coordinator.clientManager().numAvailable()).isEqualTo(CLIENTS);
         } finally {
             connections.forEach(Connection::close);
             answering.shutdownNow();

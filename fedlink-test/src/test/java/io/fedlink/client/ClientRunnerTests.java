@@ -2,6 +2,7 @@ package io.fedlink.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
 import io.fedlink.client.ClientRunnerStatus.Phase;
@@ -22,6 +23,8 @@ import io.fedlink.proto.ServerMessage;
 import io.fedlink.server.ClientDisconnectedException;
 import io.fedlink.server.ClientProxy;
 import io.fedlink.server.DisconnectReason;
+import io.fedlink.test.TestCoordinator;
+import io.fedlink.test.TestResources;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,9 +36,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class ClientRunnerTests {
 
@@ -43,25 +45,15 @@ class ClientRunnerTests {
     private static final Parameters WEIGHTS = Parameters.newBuilder()
             .addTensors(ByteString.copyFromUtf8("weights")).setTensorType("numpy.ndarray").build();
 
-    private final List<TestCoordinator> coordinators = new ArrayList<>();
-    private final List<ClientRunner> runners = new ArrayList<>();
-
-    @AfterEach
-    void tearDown() throws InterruptedException {
-        for (ClientRunner runner : runners) {
-            runner.stop();
-        }
-        for (TestCoordinator coordinator : coordinators) {
-            coordinator.close();
-        }
-    }
+    @RegisterExtension
+    final TestResources resources = new TestResources();
 
     // --- answering instructions -----------------------------------------------------------------------------
 
     @Test
     void answersEveryInstructionWithTheMatchingReplyCase() throws Exception {
         TestCoordinator coordinator = inProcessCoordinator();
-        start(coordinator, new EchoClient(), settings(false, 0), new RecordingListener());
+        ClientRunner runner = start(coordinator, new EchoClient(), settings(false, 0), new RecordingListener());
         ClientProxy client = coordinator.nextClient();
 
         GetPropertiesRes properties = client.getProperties(GetPropertiesIns.newBuilder()
@@ -84,7 +76,7 @@ class ClientRunnerTests {
         assertThat(evaluate.getNumExamples()).isEqualTo(3);
         assertThat(client.isConnected()).isTrue();
         // The runner counts a reply once it is handed to the stream, just after the coordinator may have it.
-        awaitTrue(() -> runners.get(0).status().instructionsAnswered() == 4, "4 instructions answered");
+        await("4 instructions answered").atMost(WAIT).until(() -> runner.status().instructionsAnswered() == 4);
     }
 
     @Test
@@ -109,7 +101,7 @@ class ClientRunnerTests {
     @Test
     void aHandlerThatThrowsIsAnsweredWithANonOkStatusAndTheStreamKeepsServing() throws Exception {
         TestCoordinator coordinator = inProcessCoordinator();
-        start(coordinator, new EchoClient() {
+        ClientRunner runner = start(coordinator, new EchoClient() {
             @Override
             public FitRes fit(FitIns ins) {
                 throw new IllegalStateException("out of GPU memory");
@@ -125,7 +117,7 @@ class ClientRunnerTests {
                 .isEqualTo("client error: java.lang.IllegalStateException: out of GPU memory");
         assertThat(next.getStatus().getCode()).isEqualTo(Code.OK);
         assertThat(client.isConnected()).isTrue();
-        assertThat(runners.get(0).status().sessions()).isEqualTo(1);
+        assertThat(runner.status().sessions()).isEqualTo(1);
     }
 
     // --- hand-shake -----------------------------------------------------------------------------------------
@@ -226,7 +218,8 @@ class ClientRunnerTests {
 
         assertThat(client.reconnect(Long.MAX_VALUE).getReason()).isEqualTo(Reason.RECONNECT);
         listener.await("reconnecting 0");
-        awaitTrue(() -> runner.status().phase() == Phase.WAITING_TO_RECONNECT, "runner waiting to reconnect");
+        await("runner waiting to reconnect").atMost(WAIT)
+                .until(() -> runner.status().phase() == Phase.WAITING_TO_RECONNECT);
 
         assertThat(listener.delays).containsExactly(Duration.ofSeconds(Long.MAX_VALUE));
         assertThat(runner.stop(WAIT)).isTrue();
@@ -256,7 +249,7 @@ class ClientRunnerTests {
         assertThat(listener.events()).containsSubsequence("connected 1", "disconnected: ConnectionClosedException",
                 "reconnecting 0", "connectFailed", "reconnecting 1", "connected 2");
         // Reset by the evaluate answered in the new session (counted just after the coordinator may have it).
-        awaitTrue(() -> runner.status().failedAttempts() == 0, "failed attempts reset");
+        await("failed attempts reset").atMost(WAIT).until(() -> runner.status().failedAttempts() == 0);
         ClientRunnerStatus status = runner.status();
         assertThat(status.phase()).isEqualTo(Phase.CONNECTED);
         assertThat(status.sessions()).isEqualTo(2);
@@ -270,7 +263,7 @@ class ClientRunnerTests {
         RecordingListener listener = new RecordingListener();
         ClientRunner runner = new ClientRunner(coordinator.connectionTemplate(), new EchoClient(), settings(false, 3),
                 listener);
-        runners.add(runner);
+        resources.register(runner::stop);
 
         CompletableFuture<Throwable> outcome = CompletableFuture.supplyAsync(() -> {
             try {
@@ -339,7 +332,8 @@ class ClientRunnerTests {
         Backoff oneMinute = new Backoff(Duration.ofMinutes(1), Duration.ofMinutes(1), 2.0, 0.0, 0);
         ClientRunner runner = start(coordinator, new EchoClient(), new ClientRunnerSettings(false, oneMinute), listener);
         listener.await("reconnecting 1");
-        awaitTrue(() -> runner.status().phase() == Phase.WAITING_TO_RECONNECT, "runner waiting to reconnect");
+        await("runner waiting to reconnect").atMost(WAIT)
+                .until(() -> runner.status().phase() == Phase.WAITING_TO_RECONNECT);
 
         assertThat(runner.stop(WAIT)).isTrue();
 
@@ -420,7 +414,7 @@ class ClientRunnerTests {
         RecordingListener listener = new RecordingListener();
         ClientRunner runner = new ClientRunner(coordinator.connectionTemplate(), new EchoClient(), settings(false, 0),
                 listener);
-        runners.add(runner);
+        resources.register(runner::stop);
         CompletableFuture<Boolean> interruptedAfterRun = new CompletableFuture<>();
         Thread caller = new Thread(() -> {
             runner.run();
@@ -444,7 +438,7 @@ class ClientRunnerTests {
         RecordingListener listener = new RecordingListener();
         ClientRunner runner = new ClientRunner(coordinator.connectionTemplate(), new EchoClient(), settings(false, 0),
                 listener);
-        runners.add(runner);
+        resources.register(runner::stop);
         CompletableFuture<Boolean> interruptedAfterRun = new CompletableFuture<>();
         Thread caller = new Thread(() -> {
             runner.run();
@@ -493,21 +487,17 @@ class ClientRunnerTests {
     // --- fixtures -------------------------------------------------------------------------------------------
 
     private TestCoordinator inProcessCoordinator() {
-        TestCoordinator coordinator = TestCoordinator.inProcess();
-        coordinators.add(coordinator);
-        return coordinator;
+        return resources.register(TestCoordinator.inProcess().start());
     }
 
     private TestCoordinator tcpCoordinator() {
-        TestCoordinator coordinator = TestCoordinator.tcp(0);
-        coordinators.add(coordinator);
-        return coordinator;
+        return resources.register(TestCoordinator.tcp().start());
     }
 
     private ClientRunner start(TestCoordinator coordinator, FederatedClient client, ClientRunnerSettings settings,
                                ClientRunnerListener listener) {
         ClientRunner runner = new ClientRunner(coordinator.connectionTemplate(), client, settings, listener);
-        runners.add(runner);
+        resources.register(runner::stop);
         runner.start();
         return runner;
     }
@@ -525,16 +515,6 @@ class ClientRunnerTests {
         assertThat(thread).as("runner thread seen by the listener").isNotNull();
         thread.join(10_000);
         assertThat(thread.isAlive()).as("runner thread alive").isFalse();
-    }
-
-    private static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("Timed out waiting for " + what);
-            }
-            Thread.sleep(10);
-        }
     }
 
     /** Answers everything: properties echo the "ask" config, fit returns its input, evaluate a fixed loss. */

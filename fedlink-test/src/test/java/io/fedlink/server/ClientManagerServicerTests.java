@@ -1,23 +1,23 @@
 package io.fedlink.server;
 
-import static io.fedlink.testing.Messages.disconnectRes;
-import static io.fedlink.testing.Messages.evaluateIns;
-import static io.fedlink.testing.Messages.evaluateRes;
-import static io.fedlink.testing.Messages.fitIns;
-import static io.fedlink.testing.Messages.fitRes;
-import static io.fedlink.testing.Messages.reconnectIns;
+import static io.fedlink.test.TestMessages.disconnectRes;
+import static io.fedlink.test.TestMessages.evaluateIns;
+import static io.fedlink.test.TestMessages.evaluateRes;
+import static io.fedlink.test.TestMessages.fitIns;
+import static io.fedlink.test.TestMessages.fitRes;
+import static io.fedlink.test.TestMessages.reconnectIns;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.awaitility.Awaitility.await;
 
 import io.fedlink.MessageTooLargeException;
 import io.fedlink.client.Connection;
 import io.fedlink.client.ConnectionClosedException;
 import io.fedlink.proto.ClientMessage;
 import io.fedlink.proto.ServerMessage;
-import io.fedlink.testing.TestCoordinator;
-import io.fedlink.testing.Transport;
-import io.fedlink.testing.Waits;
+import io.fedlink.test.TestCoordinator;
+import io.fedlink.test.Transport;
 import io.grpc.Status;
 import java.time.Duration;
 import java.util.List;
@@ -43,8 +43,8 @@ class ClientManagerServicerTests {
     }
 
     private ClientProxy connectedClient(Connection connection) {
-        coordinator.manager().getClients(1, BOUND);
-        return coordinator.manager().all().get(0);
+        coordinator.clientManager().getClients(1, BOUND);
+        return coordinator.clientManager().all().get(0);
     }
 
     private static ServerMessage consume(Connection connection) throws InterruptedException {
@@ -122,13 +122,13 @@ class ClientManagerServicerTests {
         coordinator = transport.coordinator().start();
         try (Connection rogue = coordinator.connectionTemplate().connect();
              Connection good = coordinator.connectionTemplate().connect()) {
-            coordinator.manager().getClients(2, BOUND);
+            coordinator.clientManager().getClients(2, BOUND);
             rogue.dispatch(fitRes(1));
             Throwable closed = catchThrowable(() -> consume(rogue));
             assertThat(closed).isInstanceOf(ConnectionClosedException.class)
                     .hasMessageContaining("INVALID_ARGUMENT").hasMessageContaining("no instruction was outstanding");
-            Waits.until("the rogue client is unregistered", BOUND, () -> coordinator.manager().numAvailable() == 1);
-            ClientProxy remaining = coordinator.manager().all().get(0);
+            await("the rogue client is unregistered").atMost(BOUND).until(() -> coordinator.clientManager().numAvailable() == 1);
+            ClientProxy remaining = coordinator.clientManager().all().get(0);
             CompletableFuture<ClientMessage> reply = remaining.runAsync(fitIns(4));
             consume(good);
             good.dispatch(fitRes(9));
@@ -149,7 +149,7 @@ class ClientManagerServicerTests {
         Throwable failure = catchThrowable(() -> reply.get(BOUND.toSeconds(), TimeUnit.SECONDS));
         assertThat(failure).cause().isInstanceOf(ClientDisconnectedException.class)
                 .hasMessageContaining(client.id()).hasMessageContaining("disconnected").hasMessageContaining("fit_ins");
-        Waits.until("the client is unregistered", BOUND, () -> coordinator.manager().numAvailable() == 0);
+        await("the client is unregistered").atMost(BOUND).until(() -> coordinator.clientManager().numAvailable() == 0);
         assertThat(client.stream().disconnectReason()).contains(DisconnectReason.CANCELLED);
     }
 
@@ -157,13 +157,13 @@ class ClientManagerServicerTests {
     @EnumSource(Transport.class)
     void whenClientStaysSilentUnderDropPolicyThenTheCallTimesOutAndTheClientIsDropped(Transport transport)
             throws Exception {
-        coordinator = transport.coordinator().replyTimeout(Duration.ofMillis(300)).policy(TimeoutPolicy.DROP).start();
+        coordinator = transport.coordinator().replyTimeout(Duration.ofMillis(300)).timeoutPolicy(TimeoutPolicy.DROP).start();
         try (Connection connection = coordinator.connectionTemplate().connect()) {
             ClientProxy client = connectedClient(connection);
             assertThatThrownBy(() -> client.run(fitIns(8)))
                     .isInstanceOf(ClientReplyTimeoutException.class)
                     .hasMessageContaining(client.id()).hasMessageContaining("fit_ins").hasMessageContaining("PT0.3S");
-            Waits.until("the silent client is dropped", BOUND, () -> coordinator.manager().numAvailable() == 0);
+            await("the silent client is dropped").atMost(BOUND).until(() -> coordinator.clientManager().numAvailable() == 0);
             consume(connection); // the fit_ins itself
             assertThatThrownBy(() -> consume(connection)).isInstanceOf(ConnectionClosedException.class)
                     .hasMessageContaining("DEADLINE_EXCEEDED");
@@ -174,7 +174,7 @@ class ClientManagerServicerTests {
     @EnumSource(Transport.class)
     void whenClientIsKeptAfterTimeoutThenItsLateReplyIsDiscardedAndNeverPairedWithTheNextInstruction(
             Transport transport) throws Exception {
-        coordinator = transport.coordinator().replyTimeout(Duration.ofMillis(300)).policy(TimeoutPolicy.KEEP).start();
+        coordinator = transport.coordinator().replyTimeout(Duration.ofMillis(300)).timeoutPolicy(TimeoutPolicy.KEEP).start();
         try (Connection connection = coordinator.connectionTemplate().connect()) {
             ClientProxy client = connectedClient(connection);
             assertThatThrownBy(() -> client.run(fitIns(8))).isInstanceOf(ClientReplyTimeoutException.class);
@@ -183,12 +183,12 @@ class ClientManagerServicerTests {
                     .hasMessageContaining("late reply to fit_ins");
             consume(connection);
             connection.dispatch(fitRes(111)); // the late reply
-            Waits.until("the late reply is absorbed", BOUND, () -> client.stream().instructionInFlight().isEmpty());
+            await("the late reply is absorbed").atMost(BOUND).until(() -> client.stream().instructionInFlight().isEmpty());
             CompletableFuture<ClientMessage> next = client.runAsync(evaluateIns(), BOUND);
             assertThat(consume(connection).hasEvaluateIns()).isTrue();
             connection.dispatch(evaluateRes(222));
             assertThat(next.get(BOUND.toSeconds(), TimeUnit.SECONDS).getEvaluateRes().getNumExamples()).isEqualTo(222);
-            assertThat(coordinator.manager().numAvailable()).isEqualTo(1);
+            assertThat(coordinator.clientManager().numAvailable()).isEqualTo(1);
         }
     }
 
@@ -219,7 +219,7 @@ class ClientManagerServicerTests {
             connection.dispatch(disconnectRes());
             assertThat(reply.get(BOUND.toSeconds(), TimeUnit.SECONDS).getDisconnectRes().getReason())
                     .isEqualTo(io.fedlink.proto.Reason.RECONNECT);
-            Waits.until("the client is unregistered", BOUND, () -> coordinator.manager().numAvailable() == 0);
+            await("the client is unregistered").atMost(BOUND).until(() -> coordinator.clientManager().numAvailable() == 0);
             assertThat(client.stream().disconnectReason()).contains(DisconnectReason.RECONNECT);
             assertThatThrownBy(() -> consume(connection)).isInstanceOf(ConnectionClosedException.class)
                     .hasMessageContaining("closed the stream");
@@ -237,14 +237,14 @@ class ClientManagerServicerTests {
         connection.close();
         assertThat(reply.get(BOUND.toSeconds(), TimeUnit.SECONDS).getDisconnectRes().getReason())
                 .isEqualTo(io.fedlink.proto.Reason.RECONNECT);
-        Waits.until("the client is unregistered", BOUND, () -> coordinator.manager().numAvailable() == 0);
+        await("the client is unregistered").atMost(BOUND).until(() -> coordinator.clientManager().numAvailable() == 0);
     }
 
     @ParameterizedTest
     @EnumSource(Transport.class)
     void whenFedlinkClientRepliesAboveTheCoordinatorLimitThenItIsRefusedBeforeSendingNamingTheProperty(
             Transport transport) throws Exception {
-        coordinator = transport.coordinator().maxInboundMessageSize(64 * 1024).start();
+        coordinator = transport.coordinator().maxMessageSize(64 * 1024).start();
         try (Connection connection = coordinator.connectionTemplate().connect()) {
             ClientProxy client = connectedClient(connection);
             CompletableFuture<ClientMessage> reply = client.runAsync(fitIns(8));
@@ -276,7 +276,7 @@ class ClientManagerServicerTests {
 
     @org.junit.jupiter.api.Test
     void whenAPeerWithoutTheSizeHeaderSendsAboveTheLimitThenOnlyItsStreamFailsAndOthersKeepWorking() throws Exception {
-        coordinator = Transport.TCP.coordinator().maxInboundMessageSize(64 * 1024).start();
+        coordinator = Transport.TCP.coordinator().maxMessageSize(64 * 1024).start();
         java.util.concurrent.LinkedBlockingQueue<Object> rawInbound = new java.util.concurrent.LinkedBlockingQueue<>();
         io.grpc.stub.StreamObserver<ClientMessage> raw = io.fedlink.proto.FlowerServiceGrpc.newStub(coordinator.newChannel())
                 .join(new io.grpc.stub.StreamObserver<>() {
@@ -296,21 +296,21 @@ class ClientManagerServicerTests {
                     }
                 });
         try (Connection good = coordinator.connectionTemplate().connect()) {
-            coordinator.manager().getClients(2, BOUND);
+            coordinator.clientManager().getClients(2, BOUND);
             java.util.Map<String, CompletableFuture<ClientMessage>> replies = new java.util.HashMap<>();
-            for (ClientProxy client : coordinator.manager().all()) {
+            for (ClientProxy client : coordinator.clientManager().all()) {
                 replies.put(client.id(), client.runAsync(fitIns(8)));
             }
             assertThat(rawInbound.poll(BOUND.toSeconds(), TimeUnit.SECONDS)).isInstanceOf(ServerMessage.class);
             consume(good);
-            raw.onNext(io.fedlink.testing.Messages.fitRes(1, 1024 * 1024));
+            raw.onNext(io.fedlink.test.TestMessages.fitRes(1, 1024 * 1024));
             Object end = rawInbound.poll(BOUND.toSeconds(), TimeUnit.SECONDS);
             // grpc-java reports the size error to a bidi peer as CANCELLED (grpc-java issue 11245) or RESOURCE_EXHAUSTED.
             assertThat(end).isInstanceOf(io.grpc.StatusRuntimeException.class);
             assertThat(Status.fromThrowable((Throwable) end).getCode())
                     .isIn(Status.Code.CANCELLED, Status.Code.RESOURCE_EXHAUSTED);
-            Waits.until("the oversized sender is unregistered", BOUND, () -> coordinator.manager().numAvailable() == 1);
-            ClientProxy remaining = coordinator.manager().all().get(0);
+            await("the oversized sender is unregistered").atMost(BOUND).until(() -> coordinator.clientManager().numAvailable() == 1);
+            ClientProxy remaining = coordinator.clientManager().all().get(0);
             good.dispatch(fitRes(3));
             assertThat(replies.get(remaining.id()).get(BOUND.toSeconds(), TimeUnit.SECONDS).getFitRes().getNumExamples())
                     .isEqualTo(3);

@@ -1,9 +1,9 @@
 package io.fedlink.coordinator;
 
-import static io.fedlink.coordinator.Replies.evaluateRes;
-import static io.fedlink.coordinator.Replies.fitRes;
-import static io.fedlink.coordinator.Replies.fitStatus;
-import static io.fedlink.coordinator.Replies.scalar;
+import static io.fedlink.test.TestMessages.evaluateRes;
+import static io.fedlink.test.TestMessages.fitRes;
+import static io.fedlink.test.TestMessages.fitStatus;
+import static io.fedlink.test.TestMessages.scalar;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -18,6 +18,8 @@ import io.fedlink.server.ClientUpdateRejectedException;
 import io.fedlink.tensor.NdArray;
 import io.fedlink.tensor.NpyFormatException;
 import io.fedlink.tensor.ParametersCodec;
+import io.fedlink.test.ScriptedClient;
+import io.fedlink.test.TestCoordinator;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,23 +36,23 @@ class FederatedTrainingTests {
     private static final Duration BOUND = Duration.ofSeconds(90);
     private static final Parameters INITIAL = ParametersCodec.encode(NdArray.of(new float[] {0f, 10f}), NdArray.scalar(0.0));
 
-    private InProcessFederation federation;
+    private TestCoordinator coordinator;
 
     @BeforeEach
     void startCoordinator() throws Exception {
-        federation = new InProcessFederation();
+        coordinator = TestCoordinator.inProcess().quorumTimeout(Duration.ofSeconds(30)).start();
     }
 
     @AfterEach
     void stopCoordinator() throws Exception {
-        federation.close();
+        coordinator.close();
     }
 
     /**
      * A client that "learns": fit returns theta + 1 for every element; evaluate reports a loss that falls as theta
      * grows, loss = 1 / (1 + theta[0][0]), and accuracy = theta[0][0] / 10.
      */
-    private static InProcessFederation.Behaviour learner(long numExamples) {
+    private static ScriptedClient learner(long numExamples) {
         return (instruction, connection) -> switch (instruction.getMsgCase()) {
             case FIT_INS -> {
                 List<NdArray> theta = ParametersCodec.decode(instruction.getFitIns().getParameters());
@@ -72,7 +74,7 @@ class FederatedTrainingTests {
         };
     }
 
-    private static InProcessFederation.Behaviour refusingToFit() {
+    private static ScriptedClient refusingToFit() {
         return (instruction, connection) -> instruction.hasFitIns()
                 ? fitStatus(Code.FIT_NOT_IMPLEMENTED, "this client only evaluates")
                 : evaluateRes(1, 1, Map.of());
@@ -87,7 +89,7 @@ class FederatedTrainingTests {
         List<ClientProxy> clients = joinAll(learner(10), learner(20), learner(30));
         List<String> events = new CopyOnWriteArrayList<>();
 
-        TrainingResult result = assertTimeoutPreemptively(BOUND, () -> FederatedTraining.builder(federation.manager, INITIAL)
+        TrainingResult result = assertTimeoutPreemptively(BOUND, () -> FederatedTraining.builder(coordinator.clientManager(), INITIAL)
                 .rounds(3).minClients(3).fitTimeout(Duration.ofSeconds(20)).evaluateTimeout(Duration.ofSeconds(20))
                 .listener(new RoundListener() {
                     @Override
@@ -129,7 +131,7 @@ class FederatedTrainingTests {
         List<ClientProxy> clients = joinAll(learner(10), refusingToFit(), refusingToFit());
         List<RoundRecord> failedEvents = new CopyOnWriteArrayList<>();
 
-        TrainingResult result = assertTimeoutPreemptively(BOUND, () -> FederatedTraining.builder(federation.manager, INITIAL)
+        TrainingResult result = assertTimeoutPreemptively(BOUND, () -> FederatedTraining.builder(coordinator.clientManager(), INITIAL)
                 .rounds(2).minClients(3).minFitResults(2).fitTimeout(Duration.ofSeconds(20))
                 .listener(new RoundListener() {
                     @Override
@@ -159,7 +161,7 @@ class FederatedTrainingTests {
     void theStopPolicyEndsTrainingAfterTheFirstFailedRound() {
         joinAll(learner(10), refusingToFit());
 
-        TrainingResult result = assertTimeoutPreemptively(BOUND, () -> FederatedTraining.builder(federation.manager, INITIAL)
+        TrainingResult result = assertTimeoutPreemptively(BOUND, () -> FederatedTraining.builder(coordinator.clientManager(), INITIAL)
                 .rounds(5).minClients(2).minFitFraction(1.0).onRoundFailure(RoundFailurePolicy.STOP)
                 .fitTimeout(Duration.ofSeconds(20)).build().run());
 
@@ -172,12 +174,12 @@ class FederatedTrainingTests {
 
     @Test
     void anUpdateOfTheWrongShapeIsRejectedAndTheOthersStillAverage() {
-        InProcessFederation.Behaviour wrongShape = (instruction, connection) -> instruction.hasFitIns()
+        ScriptedClient wrongShape = (instruction, connection) -> instruction.hasFitIns()
                 ? fitRes(ParametersCodec.encode(NdArray.of(new float[] {100, 100, 100}), NdArray.scalar(100.0)), 1000)
                 : evaluateRes(0, 1, Map.of());
         List<ClientProxy> clients = joinAll(learner(10), wrongShape, learner(30));
 
-        TrainingResult result = assertTimeoutPreemptively(BOUND, () -> FederatedTraining.builder(federation.manager, INITIAL)
+        TrainingResult result = assertTimeoutPreemptively(BOUND, () -> FederatedTraining.builder(coordinator.clientManager(), INITIAL)
                 .rounds(1).minClients(3).minFitResults(2).fitTimeout(Duration.ofSeconds(20)).build().run());
 
         assertThat(firstTensor(result.model())).containsExactly(1f, 11f);
@@ -194,7 +196,7 @@ class FederatedTrainingTests {
 
     @Test
     void aClientThatLeavesAfterFittingDoesNotFailTheRound() {
-        InProcessFederation.Behaviour fitThenLeave = (instruction, connection) -> {
+        ScriptedClient fitThenLeave = (instruction, connection) -> {
             ClientMessage reply = learner(10).answer(instruction, connection);
             connection.dispatch(reply);
             connection.close();
@@ -202,7 +204,7 @@ class FederatedTrainingTests {
         };
         joinAll(learner(10), fitThenLeave);
 
-        TrainingResult result = assertTimeoutPreemptively(BOUND, () -> FederatedTraining.builder(federation.manager, INITIAL)
+        TrainingResult result = assertTimeoutPreemptively(BOUND, () -> FederatedTraining.builder(coordinator.clientManager(), INITIAL)
                 .rounds(1).minClients(2).fitTimeout(Duration.ofSeconds(20)).evaluateTimeout(Duration.ofSeconds(20))
                 .build().run());
 
@@ -219,14 +221,14 @@ class FederatedTrainingTests {
     void resumesAfterTheLatestCheckpointWithTheSameModelBytesAndHistory(@TempDir Path dir) {
         joinAll(learner(10), learner(30));
         FileCheckpointStore store = new FileCheckpointStore(dir);
-        TrainingResult firstRun = assertTimeoutPreemptively(BOUND, () -> FederatedTraining.builder(federation.manager, INITIAL)
+        TrainingResult firstRun = assertTimeoutPreemptively(BOUND, () -> FederatedTraining.builder(coordinator.clientManager(), INITIAL)
                 .rounds(2).minClients(2).fitTimeout(Duration.ofSeconds(20)).checkpointStore(store).build().run());
         Checkpoint saved = store.loadLatest().orElseThrow();
         assertThat(saved.round()).isEqualTo(2);
         assertThat(saved.model().toByteString()).isEqualTo(firstRun.model().toByteString());
 
         List<Integer> started = new CopyOnWriteArrayList<>();
-        TrainingResult resumed = assertTimeoutPreemptively(BOUND, () -> FederatedTraining.builder(federation.manager, INITIAL)
+        TrainingResult resumed = assertTimeoutPreemptively(BOUND, () -> FederatedTraining.builder(coordinator.clientManager(), INITIAL)
                 .rounds(4).minClients(2).fitTimeout(Duration.ofSeconds(20)).checkpointStore(new FileCheckpointStore(dir))
                 .listener(new RoundListener() {
                     @Override
@@ -246,18 +248,18 @@ class FederatedTrainingTests {
     void aResumedTrainingThatIsAlreadyCompleteReturnsTheCheckpointAsIs(@TempDir Path dir) {
         FileCheckpointStore store = new FileCheckpointStore(dir);
         Parameters model = ParametersCodec.encode(NdArray.of(new float[] {7f, 8f}), NdArray.scalar(1.0));
-        store.save(new Checkpoint(2, model, Histories.upTo(2)));
+        store.save(new Checkpoint(2, model, CompletedRounds.upTo(2)));
 
-        TrainingResult result = assertTimeoutPreemptively(BOUND, () -> FederatedTraining.builder(federation.manager, INITIAL)
+        TrainingResult result = assertTimeoutPreemptively(BOUND, () -> FederatedTraining.builder(coordinator.clientManager(), INITIAL)
                 .rounds(2).checkpointStore(store).build().run());
 
         assertThat(result.model()).isEqualTo(model);
-        assertThat(result.history()).isEqualTo(Histories.upTo(2));
+        assertThat(result.history()).isEqualTo(CompletedRounds.upTo(2));
     }
 
     @Test
     void aQuorumThatIsNotReachedFailsTheRoundWithTheReason() {
-        TrainingResult result = assertTimeoutPreemptively(BOUND, () -> FederatedTraining.builder(federation.manager, INITIAL)
+        TrainingResult result = assertTimeoutPreemptively(BOUND, () -> FederatedTraining.builder(coordinator.clientManager(), INITIAL)
                 .rounds(1).clientSelector(ClientSelector.all(2, Duration.ofMillis(200))).build().run());
 
         RoundRecord round = result.history().last().orElseThrow();
@@ -270,7 +272,7 @@ class FederatedTrainingTests {
     void aListenerThatThrowsDoesNotStopTraining() {
         joinAll(learner(1));
 
-        TrainingResult result = assertTimeoutPreemptively(BOUND, () -> FederatedTraining.builder(federation.manager, INITIAL)
+        TrainingResult result = assertTimeoutPreemptively(BOUND, () -> FederatedTraining.builder(coordinator.clientManager(), INITIAL)
                 .rounds(2).evaluate(false).fitTimeout(Duration.ofSeconds(20))
                 .listener(new RoundListener() {
                     @Override
@@ -298,7 +300,7 @@ class FederatedTrainingTests {
             return evaluateRes(0.5, 1, Map.of());
         });
 
-        assertTimeoutPreemptively(BOUND, () -> FederatedTraining.builder(federation.manager, INITIAL).rounds(2)
+        assertTimeoutPreemptively(BOUND, () -> FederatedTraining.builder(coordinator.clientManager(), INITIAL).rounds(2)
                 .fitConfig(round -> Map.of("epochs", scalar(round * 2)))
                 .evaluateConfig(round -> Map.of("round", scalar(round))).build().run());
 
@@ -307,26 +309,21 @@ class FederatedTrainingTests {
 
     @Test
     void rejectsSettingsThatCannotWorkNamingThem() {
-        FederatedTraining.Builder builder = FederatedTraining.builder(federation.manager, INITIAL);
+        FederatedTraining.Builder builder = FederatedTraining.builder(coordinator.clientManager(), INITIAL);
         assertThatThrownBy(() -> builder.rounds(0)).hasMessage("rounds must be at least 1, was 0");
         assertThatThrownBy(() -> builder.minFitResults(0)).hasMessage("minFitResults must be at least 1, was 0");
         assertThatThrownBy(() -> builder.minFitFraction(1.5)).hasMessage("minFitFraction must be between 0 and 1, was 1.5");
         assertThatThrownBy(() -> builder.fitTimeout(Duration.ZERO)).hasMessage("fitTimeout must be positive, was PT0S");
         assertThatThrownBy(() -> builder.maxInFlight(0)).hasMessage("maxInFlight must be at least 1, was 0");
         Parameters notNumpy = Parameters.newBuilder().setTensorType("numpy.ndarray").addTensors(ByteString.copyFromUtf8("x")).build();
-        assertThatThrownBy(() -> FederatedTraining.builder(federation.manager, notNumpy))
+        assertThatThrownBy(() -> FederatedTraining.builder(coordinator.clientManager(), notNumpy))
                 .isInstanceOf(NpyFormatException.class).hasMessageStartingWith("Global model tensor 0: ");
     }
 
-    private List<ClientProxy> joinAll(InProcessFederation.Behaviour... behaviours) {
+    private List<ClientProxy> joinAll(ScriptedClient... behaviours) {
         List<ClientProxy> clients = new ArrayList<>();
-        try {
-            for (InProcessFederation.Behaviour behaviour : behaviours) {
-                clients.add(federation.join(behaviour));
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
+        for (ScriptedClient behaviour : behaviours) {
+            clients.add(coordinator.join(behaviour));
         }
         return clients;
     }

@@ -24,7 +24,7 @@ public final class CheckpointSaverMain {
         int round = store.loadLatest().map(Checkpoint::round).orElse(0);
         while (true) {
             round++;
-            store.save(new Checkpoint(round, model(round, floats), Histories.upTo(round)));
+            store.save(new Checkpoint(round, model(round, floats), CompletedRounds.upTo(round)));
             System.out.println("saved " + round);
             System.out.flush();
         }

@@ -1,8 +1,8 @@
 package io.fedlink.coordinator;
 
-import static io.fedlink.coordinator.Replies.fitIns;
-import static io.fedlink.coordinator.Replies.fitRes;
-import static io.fedlink.coordinator.Replies.fitStatus;
+import static io.fedlink.test.TestMessages.fitIns;
+import static io.fedlink.test.TestMessages.fitRes;
+import static io.fedlink.test.TestMessages.fitStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -21,6 +21,9 @@ import io.fedlink.server.ClientUpdateRejectedException;
 import io.fedlink.server.DefaultClientProxy;
 import io.fedlink.tensor.NdArray;
 import io.fedlink.tensor.ParametersCodec;
+import io.fedlink.test.ScriptedClient;
+import io.fedlink.test.TestCoordinator;
+import io.fedlink.test.TestMessages;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,32 +44,32 @@ class FanOutTests {
     private static final Parameters MODEL = ParametersCodec.encode(NdArray.of(new float[] {1, 2}));
     private static final ServerMessage FIT = fitIns(MODEL);
 
-    private InProcessFederation federation;
+    private TestCoordinator coordinator;
     private final CountDownLatch release = new CountDownLatch(1);
 
     @BeforeEach
     void startCoordinator() throws Exception {
-        federation = new InProcessFederation();
+        coordinator = TestCoordinator.inProcess().quorumTimeout(Duration.ofSeconds(30)).start();
     }
 
     @AfterEach
     void stopCoordinator() throws Exception {
         release.countDown();
-        federation.close();
+        coordinator.close();
     }
 
-    private InProcessFederation.Behaviour answering() {
+    private ScriptedClient answering() {
         return (instruction, connection) -> fitRes(instruction.getFitIns().getParameters(), 10);
     }
 
-    private InProcessFederation.Behaviour silent() {
+    private ScriptedClient silent() {
         return (instruction, connection) -> {
             release.await(60, TimeUnit.SECONDS);
             return null;
         };
     }
 
-    private InProcessFederation.Behaviour disconnectingMidCall() {
+    private ScriptedClient disconnectingMidCall() {
         return (instruction, connection) -> {
             connection.abort("test client hangs up mid-call");
             return null;
@@ -80,14 +83,14 @@ class FanOutTests {
         ClientProxy disconnecting = null;
         for (int i = 0; i < 10; i++) {
             if (i == 2 || i == 6) {
-                ClientProxy client = federation.join(silent());
+                ClientProxy client = coordinator.join(silent());
                 silent.add(client);
                 clients.add(client);
             } else if (i == 4) {
-                disconnecting = federation.join(disconnectingMidCall());
+                disconnecting = coordinator.join(disconnectingMidCall());
                 clients.add(disconnecting);
             } else {
-                clients.add(federation.join(answering()));
+                clients.add(coordinator.join(answering()));
             }
         }
         Duration replyTimeout = Duration.ofSeconds(2);
@@ -116,7 +119,7 @@ class FanOutTests {
         int window = 3;
         AtomicInteger inFlight = new AtomicInteger();
         AtomicInteger maxInFlight = new AtomicInteger();
-        InProcessFederation.Behaviour counting = (instruction, connection) -> {
+        ScriptedClient counting = (instruction, connection) -> {
             int now = inFlight.incrementAndGet();
             maxInFlight.accumulateAndGet(now, Math::max);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
@@ -128,7 +131,7 @@ class FanOutTests {
         };
         List<ClientProxy> clients = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
-            clients.add(federation.join(counting));
+            clients.add(coordinator.join(counting));
         }
 
         FanOutResult result = assertTimeoutPreemptively(Duration.ofSeconds(60),
@@ -140,8 +143,9 @@ class FanOutTests {
 
     @Test
     void aReplyWhoseInBandStatusIsNotOkIsAFailure() throws Exception {
-        ClientProxy good = federation.join(answering());
-        ClientProxy refusing = federation.join((instruction, connection) -> fitStatus(Code.FIT_NOT_IMPLEMENTED, "no training here"));
+        ClientProxy good = coordinator.join(answering());
+        ClientProxy refusing = coordinator.join((instruction, connection) ->
+                fitStatus(Code.FIT_NOT_IMPLEMENTED, "no training here"));
 
         FanOutResult result = new FanOut(8, Duration.ofSeconds(10)).call(List.of(good, refusing), FIT);
 
@@ -158,7 +162,7 @@ class FanOutTests {
     void streamHandsRepliesToTheHandlerOnTheCallingThreadOneAtATime() throws Exception {
         List<ClientProxy> clients = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
-            clients.add(federation.join(answering()));
+            clients.add(coordinator.join(answering()));
         }
         Thread caller = Thread.currentThread();
         Set<Thread> handlerThreads = ConcurrentHashMap.newKeySet();
@@ -179,8 +183,8 @@ class FanOutTests {
 
     @Test
     void aHandlerThatRejectsAReplyMakesItThatClientsFailure() throws Exception {
-        ClientProxy first = federation.join(answering());
-        ClientProxy second = federation.join(answering());
+        ClientProxy first = coordinator.join(answering());
+        ClientProxy second = coordinator.join(answering());
 
         FanOutSummary summary = new FanOut(2, Duration.ofSeconds(10)).stream(List.of(first, second), FIT, (client, reply) -> {
             if (client == second) {
@@ -198,14 +202,14 @@ class FanOutTests {
 
     @Test
     void sendsEachClientTheInstructionMadeForIt() throws Exception {
-        InProcessFederation.Behaviour echoing = (instruction, connection) -> ClientMessage.newBuilder()
+        ScriptedClient echoing = (instruction, connection) -> ClientMessage.newBuilder()
                 .setFitRes(ClientMessage.FitRes.newBuilder().setNumExamples(1)
                         .putMetrics("seen", instruction.getFitIns().getConfigOrThrow("who"))).build();
-        ClientProxy a = federation.join(echoing);
-        ClientProxy b = federation.join(echoing);
+        ClientProxy a = coordinator.join(echoing);
+        ClientProxy b = coordinator.join(echoing);
 
         FanOutResult result = new FanOut(2, Duration.ofSeconds(10)).call(List.of(a, b), client -> ServerMessage.newBuilder()
-                .setFitIns(ServerMessage.FitIns.newBuilder().putConfig("who", Replies.scalar(client.id()))).build());
+                .setFitIns(ServerMessage.FitIns.newBuilder().putConfig("who", TestMessages.scalar(client.id()))).build());
 
         assertThat(result.replies()).hasSize(2).allSatisfy(reply -> assertThat(
                 reply.reply().getFitRes().getMetricsOrThrow("seen").getString()).isEqualTo(reply.client().id()));
@@ -213,10 +217,10 @@ class FanOutTests {
 
     @Test
     void clientsThatCannotBeAskedFailAtOnceWithoutHoldingUpTheOthers() throws Exception {
-        ClientProxy good = federation.join(answering());
-        ClientProxy gone = federation.join(answering());
+        ClientProxy good = coordinator.join(answering());
+        ClientProxy gone = coordinator.join(answering());
         gone.stream().close("test closes this client");
-        ClientProxy unbuildable = federation.join(answering());
+        ClientProxy unbuildable = coordinator.join(answering());
 
         FanOutResult result = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> new FanOut(1, Duration.ofSeconds(20))
                 .call(List.of(gone, unbuildable, good, good), client -> {
@@ -234,7 +238,7 @@ class FanOutTests {
 
     @Test
     void aClientListedTwiceAtOnceIsBusyTheSecondTime() throws Exception {
-        ClientProxy slow = federation.join((instruction, connection) -> {
+        ClientProxy slow = coordinator.join((instruction, connection) -> {
             Thread.sleep(200);
             return fitRes(MODEL, 1);
         });
@@ -248,7 +252,7 @@ class FanOutTests {
 
     @Test
     void givesUpByItselfOnAProxyWhoseReplyFutureNeverCompletes() throws Exception {
-        ClientProxy real = federation.join(answering());
+        ClientProxy real = coordinator.join(answering());
         ClientProxy stuck = new DefaultClientProxy(real.stream()) {
             @Override
             public CompletableFuture<ClientMessage> runAsync(ServerMessage instruction, Duration timeout) {

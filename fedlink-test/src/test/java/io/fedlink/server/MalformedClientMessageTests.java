@@ -1,8 +1,9 @@
 package io.fedlink.server;
 
-import static io.fedlink.testing.Messages.fitIns;
-import static io.fedlink.testing.Messages.fitRes;
+import static io.fedlink.test.TestMessages.fitIns;
+import static io.fedlink.test.TestMessages.fitRes;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnknownFieldSet;
@@ -10,9 +11,8 @@ import io.fedlink.client.Connection;
 import io.fedlink.proto.ClientMessage;
 import io.fedlink.proto.FlowerServiceGrpc;
 import io.fedlink.proto.ServerMessage;
-import io.fedlink.testing.TestCoordinator;
-import io.fedlink.testing.Transport;
-import io.fedlink.testing.Waits;
+import io.fedlink.test.TestCoordinator;
+import io.fedlink.test.Transport;
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
 import io.grpc.ManagedChannel;
@@ -107,17 +107,17 @@ class MalformedClientMessageTests {
             throws Exception {
         coordinator = transport.coordinator().start();
         RawClient raw = new RawClient(coordinator.newChannel());
-        Waits.until("the raw client is registered", BOUND, () -> coordinator.manager().numAvailable() == 1);
+        await("the raw client is registered").atMost(BOUND).until(() -> coordinator.clientManager().numAvailable() == 1);
 
         raw.call.sendMessage(randomBytes());
 
         Status status = raw.closed.get(BOUND.toSeconds(), TimeUnit.SECONDS);
         assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(status.getDescription()).contains("sent 4096 bytes that are not a valid flwr.proto.ClientMessage");
-        Waits.until("the client is unregistered", BOUND, () -> coordinator.manager().numAvailable() == 0);
+        await("the client is unregistered").atMost(BOUND).until(() -> coordinator.clientManager().numAvailable() == 0);
 
         try (Connection connection = coordinator.connectionTemplate().connect()) {
-            ClientProxy other = coordinator.manager().getClients(1, BOUND).get(0);
+            ClientProxy other = coordinator.clientManager().getClients(1, BOUND).get(0);
             CompletableFuture<ClientMessage> reply = other.runAsync(fitIns(8));
             assertThat(connection.consume(BOUND)).isPresent();
             connection.dispatch(fitRes(3));
@@ -130,7 +130,7 @@ class MalformedClientMessageTests {
     void aPeerCannotForgeTheMarkOfAMalformedMessage(Transport transport) throws Exception {
         coordinator = transport.coordinator().start();
         RawClient raw = new RawClient(coordinator.newChannel());
-        ClientProxy client = coordinator.manager().getClients(1, BOUND).get(0);
+        ClientProxy client = coordinator.clientManager().getClients(1, BOUND).get(0);
         CompletableFuture<ClientMessage> reply = client.runAsync(fitIns(8));
         assertThat(raw.received.poll(BOUND.toSeconds(), TimeUnit.SECONDS)).isNotNull();
 
@@ -140,7 +140,7 @@ class MalformedClientMessageTests {
         raw.call.sendMessage(forged.toByteArray());
 
         assertThat(reply.get(BOUND.toSeconds(), TimeUnit.SECONDS).getFitRes().getNumExamples()).isEqualTo(3);
-        assertThat(coordinator.manager().numAvailable()).isEqualTo(1);
+        assertThat(coordinator.clientManager().numAvailable()).isEqualTo(1);
         raw.call.cancel("done", null);
     }
 
@@ -149,7 +149,7 @@ class MalformedClientMessageTests {
     void aTruncatedReplyFailsTheOutstandingInstructionAtOnceNamingTheProblem(Transport transport) throws Exception {
         coordinator = transport.coordinator().replyTimeout(Duration.ofMinutes(5)).start();
         RawClient raw = new RawClient(coordinator.newChannel());
-        ClientProxy client = coordinator.manager().getClients(1, BOUND).get(0);
+        ClientProxy client = coordinator.clientManager().getClients(1, BOUND).get(0);
         CompletableFuture<ClientMessage> reply = client.runAsync(fitIns(8));
         assertThat(ServerMessage.parseFrom(raw.received.poll(BOUND.toSeconds(), TimeUnit.SECONDS)).hasFitIns()).isTrue();
 
@@ -161,7 +161,7 @@ class MalformedClientMessageTests {
         assertThat(failure.getCause()).isInstanceOf(ClientDisconnectedException.class)
                 .hasMessageContaining("PROTOCOL_ERROR").hasMessageContaining("while fit_ins was outstanding")
                 .hasMessageContaining("not a valid flwr.proto.ClientMessage");
-        assertThat(coordinator.manager().numAvailable()).isZero();
+        assertThat(coordinator.clientManager().numAvailable()).isZero();
         assertThat(raw.closed.get(BOUND.toSeconds(), TimeUnit.SECONDS).getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     }
 }

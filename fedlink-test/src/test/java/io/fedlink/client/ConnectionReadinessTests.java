@@ -3,6 +3,7 @@ package io.fedlink.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fedlink.test.TestCoordinator;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -12,13 +13,13 @@ class ConnectionReadinessTests {
     private TestCoordinator coordinator;
 
     @AfterEach
-    void tearDown() throws InterruptedException {
+    void tearDown() {
         coordinator.close();
     }
 
     @Test
     void awaitReadyReturnsOnceTheCoordinatorHasTheStream() throws Exception {
-        coordinator = TestCoordinator.inProcess();
+        coordinator = TestCoordinator.inProcess().start();
 
         try (Connection connection = coordinator.connectionTemplate().connect()) {
             assertThat(connection.awaitReady(Duration.ofSeconds(10))).isTrue();
@@ -29,7 +30,7 @@ class ConnectionReadinessTests {
 
     @Test
     void awaitReadyFailsFastWithTheTransportsCauseWhenTheCoordinatorRefusesTheConnection() throws Exception {
-        coordinator = TestCoordinator.tcp(0);
+        coordinator = TestCoordinator.tcp().start();
         coordinator.shutdown();
 
         try (Connection connection = coordinator.connectionTemplate().connect()) {
@@ -44,7 +45,7 @@ class ConnectionReadinessTests {
 
     @Test
     void aConnectionThatEndedAfterItWasEstablishedStaysReady() throws Exception {
-        coordinator = TestCoordinator.inProcess();
+        coordinator = TestCoordinator.inProcess().start();
 
         try (Connection connection = coordinator.connectionTemplate().connect()) {
             assertThat(connection.awaitReady(Duration.ofSeconds(10))).isTrue();

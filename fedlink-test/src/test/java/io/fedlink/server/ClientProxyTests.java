@@ -6,8 +6,8 @@ import io.fedlink.client.Connection;
 import io.fedlink.proto.ClientMessage;
 import io.fedlink.proto.Parameters;
 import io.fedlink.proto.ServerMessage;
-import io.fedlink.testing.Messages;
-import io.fedlink.testing.TestCoordinator;
+import io.fedlink.test.TestCoordinator;
+import io.fedlink.test.TestMessages;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -47,11 +47,11 @@ class ClientProxyTests {
             CompletableFuture<Long> answered = CompletableFuture.supplyAsync(() -> {
                 ServerMessage ins = connection.consume();
                 long size = ins.getFitIns().getParameters().getTensors(0).size();
-                connection.dispatch(Messages.fitRes(size));
+                connection.dispatch(TestMessages.fitRes(size));
                 return size;
             }, clientThread);
-            Participant participant = (Participant) coordinator.manager().getClients(1).get(0);
-            ClientMessage reply = participant.train(Messages.parameters(42));
+            Participant participant = (Participant) coordinator.clientManager().getClients(1).get(0);
+            ClientMessage reply = participant.train(TestMessages.parameters(42));
             assertThat(reply.getFitRes().getNumExamples()).isEqualTo(42);
             assertThat(answered.get(10, TimeUnit.SECONDS)).isEqualTo(42);
         }
@@ -65,19 +65,19 @@ class ClientProxyTests {
                 for (int i = 0; i < 4; i++) {
                     ServerMessage ins = connection.consume();
                     connection.dispatch(switch (ins.getMsgCase()) {
-                        case FIT_INS -> Messages.fitRes(1);
-                        case EVALUATE_INS -> Messages.evaluateRes(2);
+                        case FIT_INS -> TestMessages.fitRes(1);
+                        case EVALUATE_INS -> TestMessages.evaluateRes(2);
                         case GET_PARAMETERS_INS -> ClientMessage.newBuilder().setGetParametersRes(
-                                ClientMessage.GetParametersRes.newBuilder().setParameters(Messages.parameters(3))).build();
+                                ClientMessage.GetParametersRes.newBuilder().setParameters(TestMessages.parameters(3))).build();
                         case GET_PROPERTIES_INS -> ClientMessage.newBuilder().setGetPropertiesRes(
                                 ClientMessage.GetPropertiesRes.newBuilder().putProperties("os",
                                         io.fedlink.proto.Scalar.newBuilder().setString("linux").build())).build();
-                        default -> Messages.disconnectRes();
+                        default -> TestMessages.disconnectRes();
                     });
                 }
                 return null;
             });
-            ClientProxy client = coordinator.manager().getClients(1, Duration.ofSeconds(10)).get(0);
+            ClientProxy client = coordinator.clientManager().getClients(1, Duration.ofSeconds(10)).get(0);
             assertThat(client.fit(ServerMessage.FitIns.getDefaultInstance()).getNumExamples()).isEqualTo(1);
             assertThat(client.evaluate(ServerMessage.EvaluateIns.getDefaultInstance()).getNumExamples()).isEqualTo(2);
             assertThat(client.getParameters(ServerMessage.GetParametersIns.getDefaultInstance()).getParameters()

@@ -1,9 +1,9 @@
 package io.fedlink.coordinator;
 
-import static io.fedlink.coordinator.Replies.evaluateRes;
-import static io.fedlink.coordinator.Replies.fitRes;
-import static io.fedlink.coordinator.Replies.fitStatus;
-import static io.fedlink.coordinator.Replies.scalar;
+import static io.fedlink.test.TestMessages.evaluateRes;
+import static io.fedlink.test.TestMessages.fitRes;
+import static io.fedlink.test.TestMessages.fitStatus;
+import static io.fedlink.test.TestMessages.scalar;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
@@ -14,6 +14,8 @@ import io.fedlink.server.ClientProxy;
 import io.fedlink.server.ClientUpdateRejectedException;
 import io.fedlink.tensor.NdArray;
 import io.fedlink.tensor.ParametersCodec;
+import io.fedlink.test.ScriptedClient;
+import io.fedlink.test.TestCoordinator;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -33,16 +35,16 @@ class FederatedTrainingHostileReplyTests {
     private static final Duration BOUND = Duration.ofSeconds(90);
     private static final Parameters INITIAL = ParametersCodec.encode(NdArray.of(new float[] {0f, 10f}));
 
-    private InProcessFederation federation;
+    private TestCoordinator coordinator;
 
     @BeforeEach
     void startCoordinator() throws Exception {
-        federation = new InProcessFederation();
+        coordinator = TestCoordinator.inProcess().quorumTimeout(Duration.ofSeconds(30)).start();
     }
 
     @AfterEach
     void stopCoordinator() throws Exception {
-        federation.close();
+        coordinator.close();
     }
 
     private static Map<String, Scalar> metrics(int count, int nameLength) {
@@ -55,22 +57,22 @@ class FederatedTrainingHostileReplyTests {
     }
 
     /** Echoes the model; {@code fitMetrics} and {@code evaluateMetrics} go with its replies. */
-    private static InProcessFederation.Behaviour client(Map<String, Scalar> fitMetrics, Map<String, Scalar> evaluateMetrics) {
+    private static ScriptedClient client(Map<String, Scalar> fitMetrics, Map<String, Scalar> evaluateMetrics) {
         return (instruction, connection) -> instruction.hasFitIns()
                 ? fitRes(instruction.getFitIns().getParameters(), 10, fitMetrics)
                 : evaluateRes(0.5, 10, evaluateMetrics);
     }
 
     private RoundRecord playOneRound(int clients) {
-        TrainingResult result = assertTimeoutPreemptively(BOUND, () -> FederatedTraining.builder(federation.manager, INITIAL)
+        TrainingResult result = assertTimeoutPreemptively(BOUND, () -> FederatedTraining.builder(coordinator.clientManager(), INITIAL)
                 .rounds(1).minClients(clients).fitTimeout(Duration.ofSeconds(30)).build().run());
         return result.history().last().orElseThrow();
     }
 
     @Test
     void aFitReplyWithMoreMetricsThanAllowedIsRejectedAndNoneOfThemIsKept() throws Exception {
-        federation.join(client(Map.of("train_loss", scalar(0.25)), Map.of()));
-        ClientProxy hostile = federation.join(client(metrics(100_000, 8), Map.of()));
+        coordinator.join(client(Map.of("train_loss", scalar(0.25)), Map.of()));
+        ClientProxy hostile = coordinator.join(client(metrics(100_000, 8), Map.of()));
 
         RoundRecord round = playOneRound(2);
 
@@ -88,8 +90,8 @@ class FederatedTrainingHostileReplyTests {
 
     @Test
     void anEvaluateReplyWithMoreMetricsThanAllowedIsRejectedAndNoneOfThemIsKept() throws Exception {
-        federation.join(client(Map.of(), Map.of("accuracy", scalar(0.75))));
-        ClientProxy hostile = federation.join(client(Map.of(), metrics(2_000, 8)));
+        coordinator.join(client(Map.of(), Map.of("accuracy", scalar(0.75))));
+        ClientProxy hostile = coordinator.join(client(Map.of(), metrics(2_000, 8)));
 
         RoundRecord round = playOneRound(2);
 
@@ -104,8 +106,8 @@ class FederatedTrainingHostileReplyTests {
 
     @Test
     void aMetricNameLongerThanAllowedIsRejected() throws Exception {
-        federation.join(client(Map.of(), Map.of()));
-        ClientProxy hostile = federation.join(client(metrics(1, 1_000_000), Map.of()));
+        coordinator.join(client(Map.of(), Map.of()));
+        ClientProxy hostile = coordinator.join(client(metrics(1, 1_000_000), Map.of()));
 
         RoundRecord round = playOneRound(2);
 
@@ -118,8 +120,8 @@ class FederatedTrainingHostileReplyTests {
 
     @Test
     void aStatusMessageOfMegabytesIsCutInTheRecordedFailure() throws Exception {
-        federation.join(client(Map.of(), Map.of()));
-        ClientProxy hostile = federation.join((instruction, connection) -> instruction.hasFitIns()
+        coordinator.join(client(Map.of(), Map.of()));
+        ClientProxy hostile = coordinator.join((instruction, connection) -> instruction.hasFitIns()
                 ? fitStatus(Code.FIT_NOT_IMPLEMENTED, "y".repeat(5_000_000)) : evaluateRes(0.5, 10, Map.of()));
 
         RoundRecord round = playOneRound(2);
