@@ -56,7 +56,7 @@ public final class TestResources implements BeforeEachCallback, AfterEachCallbac
         return resource;
     }
 
-    /** This test's log directory, emptied of an earlier run's files on first use. */
+    /** This test's log directory (it exists), emptied of an earlier run's files on first use. */
     public synchronized Path logDir() {
         if (logDir == null) {
             throw new IllegalStateException("TestResources is used outside a test: register it with @RegisterExtension");
@@ -64,6 +64,11 @@ public final class TestResources implements BeforeEachCallback, AfterEachCallbac
         if (!cleared) {
             if (Files.exists(logDir)) {
                 deleteRecursively(logDir);
+            }
+            try {
+                Files.createDirectories(logDir);
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot create " + logDir, e);
             }
             cleared = true;
         }

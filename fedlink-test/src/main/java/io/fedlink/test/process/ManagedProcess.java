@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.MatchResult;
@@ -68,6 +69,11 @@ public final class ManagedProcess implements AutoCloseable {
         return log;
     }
 
+    /** The file with the process's standard error: {@link #log()} unless it was kept apart. */
+    public Path errorLog() {
+        return errorLog;
+    }
+
     /** Everything the process wrote to {@link #log()} so far. */
     public String output() {
         return read(log);
@@ -89,12 +95,13 @@ public final class ManagedProcess implements AutoCloseable {
     }
 
     /**
-     * Waits until a whole line of {@link #output()} matches {@code regex} and returns the match; fails, with the
-     * output, when {@code bound} passes or the process exits without printing it.
+     * Waits until {@link #output()} has a match of {@code regex} (multi-line: {@code ^} and {@code $} anchor at line
+     * ends, so {@code "^PORT (\\d+)$"} is a whole line) and returns it; fails, with the output, when {@code bound}
+     * passes or the process exits without printing it.
      */
     public MatchResult awaitLine(String regex, Duration bound) {
-        Pattern pattern = Pattern.compile("^(?:" + regex + ")$", Pattern.MULTILINE);
-        return poll("a line matching /" + regex + "/", bound, () -> {
+        Pattern pattern = Pattern.compile(regex, Pattern.MULTILINE);
+        return awaitWhileRunning("a line matching /" + regex + "/", bound, () -> {
             Matcher matcher = pattern.matcher(output());
             return matcher.find() ? Optional.of(matcher.toMatchResult()) : Optional.empty();
         });
@@ -102,7 +109,7 @@ public final class ManagedProcess implements AutoCloseable {
 
     /** Waits until a line of {@link #output()} satisfies {@code line} and returns it; fails as {@link #awaitLine(String, Duration)}. */
     public String awaitLine(String what, Duration bound, Predicate<String> line) {
-        return poll(what, bound, () -> lines().stream().filter(line).findFirst());
+        return awaitWhileRunning(what, bound, () -> lines().stream().filter(line).findFirst());
     }
 
     /**
@@ -119,6 +126,22 @@ public final class ManagedProcess implements AutoCloseable {
                 return line;
             }
             Thread.sleep(POLL.toMillis());
+        }
+    }
+
+    /**
+     * Polls {@code probe} until it yields a value, while this process runs (a port file it writes, an endpoint it
+     * serves); fails, with the process's output, when {@code bound} passes or the process exits first.
+     */
+    public <T> T awaitWhileRunning(String what, Duration bound, Callable<Optional<T>> probe) {
+        try {
+            return Awaitility.await(name + ": " + what).atMost(bound).pollDelay(Duration.ZERO).pollInterval(POLL)
+                    .failFast(name + " exited", () -> !process.isAlive() && probe.call().isEmpty())
+                    .until(probe, Optional::isPresent).orElseThrow();
+        } catch (ConditionTimeoutException e) {
+            return fail(name + ": no " + what + " within " + bound + "\n" + describe());
+        } catch (TerminalFailureException e) {
+            return fail(name + " exited with code " + process.exitValue() + " before " + what + "\n" + describe());
         }
     }
 
@@ -210,17 +233,6 @@ public final class ManagedProcess implements AutoCloseable {
         return name + " (pid " + process.pid() + ")";
     }
 
-    private <T> T poll(String what, Duration bound, java.util.concurrent.Callable<Optional<T>> probe) {
-        try {
-            return Awaitility.await(name + " prints " + what).atMost(bound).pollDelay(Duration.ZERO).pollInterval(POLL)
-                    .failFast(name + " exited", () -> !process.isAlive() && probe.call().isEmpty())
-                    .until(probe, Optional::isPresent).orElseThrow();
-        } catch (ConditionTimeoutException e) {
-            return fail(name + " printed no " + what + " within " + bound + "\n" + describe());
-        } catch (TerminalFailureException e) {
-            return fail(name + " exited with code " + process.exitValue() + " before printing " + what + "\n" + describe());
-        }
-    }
 
     private Optional<String> readLine() {
         int newline = pendingLines.indexOf("\n");
