@@ -50,7 +50,7 @@ final class AggregationFigure {
                             standIn + outcome.describe() + "; keep-all " + keepAll.describe() + needText
                                     + "; one large reply received at a time (fedlink.server.flow-control"
                                     + ".large-replies-at-once=1, the default)"));
-                    rows.add(directRow(setting, plan, clients, budget, outcome, keepAll));
+                    rows.addAll(sendRows(setting, plan, budget, outcome, keepAll));
                 } else {
                     rows.add(row(setting, "peak heap / model, <= " + inFlight + " in flight", outcome, "keep-all need", need,
                             "at most " + inFlight + " fit_ins outstanding (Rounds.boundedFitRound), so at most " + inFlight
@@ -62,23 +62,28 @@ final class AggregationFigure {
     }
 
     /**
-     * Direct memory of the same fan-out with and without a send budget (the keep-all run sends with none): what is
-     * queued for sending is at most the budget (or one model if larger); on top come the update being received (it
-     * sits in direct buffers until it is whole) and one HTTP/2 flow-control window (1 MiB) per client.
+     * What the send budget bounds, and the direct memory of the same fan-out with and without it (the keep-all run
+     * sends with none): the bytes queued for sending must stay within the budget (or one model, if larger); direct
+     * memory adds the update being received (it sits in Netty's buffers until it is whole) and, for every client
+     * waiting for its turn to upload, the first flow-control window of its update, in Netty's pooled read buffers.
      */
-    private static ResultRow directRow(String setting, BenchmarkPlan plan, int clients, long budget, Outcome bounded,
-                                       Outcome unbounded) {
-        long bound = Math.max(budget, plan.aggregationModelBytes()) + plan.aggregationModelBytes() + clients * BenchmarkPlan.MIB;
-        Double fedlink = bounded.directMib();
-        Double baseline = unbounded.directMib();
-        String note = String.format("send budget %d MiB (fedlink.server.flow-control.send-budget); the baseline is the"
-                        + " keep-all run of the same fan-out with no budget; bytes queued for sending peaked at %s MiB"
-                        + " (no budget: %s MiB); bound = max(budget, model) + model being received + 1 MiB window per client"
-                        + " = %d MiB", budget / BenchmarkPlan.MIB, bounded.queuedMib(), unbounded.queuedMib(),
-                bound / BenchmarkPlan.MIB);
-        return new ResultRow(FIGURE, setting, "peak direct MiB, all at once", fedlink, "no send budget", baseline,
-                ResultRow.ratio(fedlink, baseline), "<= " + bound / BenchmarkPlan.MIB + " MiB",
-                fedlink == null ? null : fedlink <= bound / (double) BenchmarkPlan.MIB, note);
+    private static List<ResultRow> sendRows(String setting, BenchmarkPlan plan, long budget, Outcome bounded,
+                                            Outcome unbounded) {
+        double allowed = Math.max(budget, plan.aggregationModelBytes()) / (double) BenchmarkPlan.MIB;
+        Double queued = bounded.queuedMib();
+        ResultRow queuedRow = new ResultRow(FIGURE, setting, "peak MiB queued for sending, all at once", queued,
+                "no send budget", unbounded.queuedMib(), ResultRow.ratio(queued, unbounded.queuedMib()),
+                String.format("<= send budget (%d MiB)", budget / BenchmarkPlan.MIB),
+                queued == null ? null : queued <= allowed,
+                "fedlink.server.flow-control.send-budget=" + budget / BenchmarkPlan.MIB + "MB; the baseline is the keep-all"
+                        + " run of the same fan-out with no budget (ClientManagerServicer.bytesQueuedForSending(), sampled"
+                        + " every millisecond)");
+        ResultRow directRow = new ResultRow(FIGURE, setting, "peak direct MiB, all at once", bounded.directMib(),
+                "no send budget", unbounded.directMib(), ResultRow.ratio(bounded.directMib(), unbounded.directMib()),
+                null, null, "NIO direct memory of the coordinator JVM (Netty's pools), sampled with the heap: what is"
+                + " queued for sending, plus the update being received and the first flow-control window of every"
+                + " update waiting for its turn");
+        return List.of(queuedRow, directRow);
     }
 
     private static ResultRow row(String setting, String metric, Outcome outcome, String baselineName, Double baseline, String note) {

@@ -3,7 +3,7 @@ package io.fedlink.e2e;
 import io.fedlink.client.Backoff;
 import io.fedlink.client.ClientRunner;
 import io.fedlink.client.ClientRunnerSettings;
-import io.fedlink.client.ConnectionTemplate;
+import io.fedlink.client.CoordinatorChannel;
 import io.fedlink.client.FederatedClient;
 import io.fedlink.proto.ClientMessage.EvaluateRes;
 import io.fedlink.proto.ClientMessage.FitRes;
@@ -31,17 +31,20 @@ public final class EchoClientMain {
     private EchoClientMain() {
     }
 
-    public static void main(String[] args) throws InterruptedException {
+    public static void main(String[] args) {
         String target = args[0];
         long fitDelay = Long.parseLong(args[1]);
-        NettyChannelBuilder builder = NettyChannelBuilder.forTarget(target).usePlaintext()
-                .maxInboundMessageSize(Integer.MAX_VALUE);
+        CoordinatorChannel.Builder builder = CoordinatorChannel.forTarget(target).usePlaintext();
         if (args.length > 2) {
-            builder.keepAliveTime(Long.parseLong(args[2]), TimeUnit.SECONDS).keepAliveTimeout(5, TimeUnit.SECONDS)
-                    .withOption(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5000);
+            ManagedChannel channel = NettyChannelBuilder.forTarget(target).usePlaintext()
+                    .maxInboundMessageSize(Integer.MAX_VALUE)
+                    .keepAliveTime(Long.parseLong(args[2]), TimeUnit.SECONDS).keepAliveTimeout(5, TimeUnit.SECONDS)
+                    .withOption(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5000).build();
+            builder = CoordinatorChannel.forChannel(channel, target);
         }
-        ManagedChannel channel = builder.build();
-        ClientRunner runner = new ClientRunner(new ConnectionTemplate(channel, 512 * 1024 * 1024, target), new FederatedClient() {
+        CoordinatorChannel coordinator = builder.runnerSettings(new ClientRunnerSettings(false, new Backoff(
+                Duration.ofMillis(500), Duration.ofSeconds(5), 2, 0.5, 20))).build();
+        ClientRunner runner = coordinator.runner(new FederatedClient() {
             @Override
             public FitRes fit(FitIns ins) {
                 long round = ins.getConfigOrDefault("round", Scalar.getDefaultInstance()).getSint64();
@@ -58,14 +61,14 @@ public final class EchoClientMain {
                 return EvaluateRes.newBuilder().setLoss(0.5f).setNumExamples(1)
                         .putMetrics("accuracy", Scalar.newBuilder().setDouble(0.5).build()).build();
             }
-        }, new ClientRunnerSettings(false, new Backoff(Duration.ofMillis(500), Duration.ofSeconds(5), 2, 0.5, 20)));
+        });
         int code = 0;
         try {
             runner.run();
         } catch (RuntimeException e) {
             code = 1;
         } finally {
-            channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+            coordinator.close();
         }
         System.exit(code);
     }

@@ -3,7 +3,8 @@ package io.fedlink.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.jayway.jsonpath.JsonPath;
-import io.fedlink.e2e.AppProcess.RoundLine;
+import io.fedlink.test.DelayingRelay;
+import io.fedlink.test.process.ManagedProcess;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -45,7 +46,7 @@ class NetworkConditionsIT {
         try (NetworkNamespace link = NetworkNamespace.create();
              SampleFederation federation = new SampleFederation(name(test)).coordinatorHeap("1200m")) {
             link.shape(LINK_RATE);
-            AppProcess coordinator = federation.startCoordinator("--grpc.server.address=" + link.hostAddress(),
+            ManagedProcess coordinator = federation.startCoordinator("--grpc.server.address=" + link.hostAddress(),
                     "--fedlink.server.quorum.min-clients=1", "--fedlink.server.training.rounds=1",
                     "--fedlink.server.training.min-fit-results=1", "--fedlink.server.reply-timeout=5m",
                     "--sample.features=" + FEATURES_64_MIB);
@@ -78,14 +79,14 @@ class NetworkConditionsIT {
             throws Exception {
         try (NetworkNamespace link = NetworkNamespace.create();
              SampleFederation federation = new SampleFederation(name(test))) {
-            AppProcess coordinator = federation.startLingeringCoordinator("--grpc.server.address=" + link.hostAddress(),
+            ManagedProcess coordinator = federation.startLingeringCoordinator("--grpc.server.address=" + link.hostAddress(),
                     "--fedlink.server.quorum.min-clients=2", "--fedlink.server.training.rounds=2",
                     "--fedlink.server.training.min-fit-results=1", "--fedlink.server.reply-timeout=60s",
                     "--fedlink.server.keepalive.time=" + KEEPALIVE_TIME.toSeconds() + "s",
                     "--fedlink.server.keepalive.timeout=" + KEEPALIVE_TIMEOUT.toSeconds() + "s", "--sample.features=1000");
             String target = link.hostAddress() + ":" + federation.port();
             federation.startMain("echo-near", EchoClientMain.class, target, "1000", "10");
-            AppProcess far = federation.startMainIn(link, "echo-far", EchoClientMain.class, target, "8000", "10");
+            ManagedProcess far = federation.startMainIn(link, "echo-far", EchoClientMain.class, target, "8000", "10");
             Actuator actuator = federation.actuator();
 
             far.awaitLine("its round-1 fit", BOUND, line -> line.contains("fit round 1: received"));
@@ -103,7 +104,7 @@ class NetworkConditionsIT {
                     + "ClientDisconnectedException");
             assertThat(detection).as("found by keepalive, not by the 60 s reply timeout").isLessThan(DETECTION_BOUND);
 
-            AppProcess.sleep(Math.max(0, CUT.toMillis() - Duration.ofNanos(System.nanoTime() - cut).toMillis()));
+            Thread.sleep(Math.max(0, CUT.toMillis() - Duration.ofNanos(System.nanoTime() - cut).toMillis()));
             link.restore();
             long restored = System.nanoTime();
             long back = actuator.awaitClients("the client is back", BOUND, ids -> ids.size() == 2);
@@ -137,7 +138,7 @@ class NetworkConditionsIT {
                 return only;
             }
             candidate = only;
-            AppProcess.sleep(only == null ? 20 : 300);
+            Thread.sleep(only == null ? 20 : 300);
         }
         throw new AssertionError("Timed out waiting for the far client to be the only one fitting; clients " + clients);
     }

@@ -89,15 +89,15 @@ final class NetworkNamespace implements AutoCloseable {
         must("ip", "link", "set", hostLink, "up");
     }
 
-    /** The command line that runs {@code command} inside the namespace. */
-    List<String> wrap(List<String> command) {
-        List<String> wrapped = new ArrayList<>(List.of("ip", "netns", "exec", name));
-        wrapped.addAll(command);
-        return wrapped;
+    /** The command that runs the command line after it inside the namespace. */
+    String[] exec() {
+        return new String[] {"ip", "netns", "exec", name};
     }
 
     private void inside(String... command) {
-        must(wrap(List.of(command)).toArray(String[]::new));
+        List<String> wrapped = new ArrayList<>(List.of(exec()));
+        wrapped.addAll(List.of(command));
+        must(wrapped.toArray(String[]::new));
     }
 
     private void must(String... command) {

@@ -1,6 +1,7 @@
 package io.fedlink.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.fedlink.client.Connection;
 import io.fedlink.client.ConnectionTemplate;
@@ -10,8 +11,7 @@ import io.fedlink.server.ClientManager;
 import io.fedlink.server.ClientManagerListener;
 import io.fedlink.server.ClientProxy;
 import io.fedlink.server.DisconnectReason;
-import io.fedlink.testing.Messages;
-import io.fedlink.testing.Waits;
+import io.fedlink.test.TestMessages;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -76,15 +76,15 @@ class FailingEventListenerTests {
             Connection connection = client.getBean(ConnectionTemplate.class).connect();
             ClientProxy proxy = manager.getClients(1, BOUND).get(0);
 
-            CompletableFuture<?> reply = proxy.runAsync(Messages.fitIns(8));
+            CompletableFuture<?> reply = proxy.runAsync(TestMessages.fitIns(8));
             connection.consume(BOUND).orElseThrow();
-            connection.dispatch(Messages.fitRes(2));
+            connection.dispatch(TestMessages.fitRes(2));
             reply.get(BOUND.toSeconds(), TimeUnit.SECONDS);
 
             connection.abort("the client leaves");
-            Waits.until("the client is unregistered, no ghost left", BOUND, () -> manager.numAvailable() == 0);
+            await("the client is unregistered, no ghost left").atMost(BOUND).until(() -> manager.numAvailable() == 0);
             App app = server.getBean(App.class);
-            Waits.until("the other listener hears both changes", BOUND, () -> app.heard.size() == 2);
+            await("the other listener hears both changes").atMost(BOUND).until(() -> app.heard.size() == 2);
             assertThat(app.heard).containsExactly("registered", "unregistered CANCELLED");
         }
     }
