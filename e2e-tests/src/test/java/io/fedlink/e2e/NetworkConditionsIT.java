@@ -3,19 +3,18 @@ package io.fedlink.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.jayway.jsonpath.JsonPath;
-import io.fedlink.test.DelayingRelay;
+import io.fedlink.test.LinkRelay;
 import io.fedlink.test.process.ManagedProcess;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 
 /**
  * Clients behind real links: each in a network namespace of its own, joined to the coordinator by a veth pair that
- * the test shapes with {@code tc tbf} (bandwidth), lengthens with a {@link DelayingRelay} (latency: this kernel has no
+ * the test shapes with {@code tc tbf} (bandwidth), lengthens with a {@link LinkRelay} (latency: this kernel has no
  * {@code netem}) and cuts with {@code ip link set ... down}. The coordinator listens on the link's own address, so
  * the client reaches it over that link only. Where the machine refuses network namespaces, the tests say so and skip.
  * Measured figures go to {@code target/reliability-timings.tsv}.
@@ -50,7 +49,7 @@ class NetworkConditionsIT {
                     "--fedlink.server.quorum.min-clients=1", "--fedlink.server.training.rounds=1",
                     "--fedlink.server.training.min-fit-results=1", "--fedlink.server.reply-timeout=5m",
                     "--sample.features=" + FEATURES_64_MIB);
-            try (DelayingRelay relay = new DelayingRelay(link.hostAddress(),
+            try (LinkRelay relay = LinkRelay.delaying(link.hostAddress(),
                     new InetSocketAddress(link.hostAddress(), federation.port()), ONE_WAY_DELAY)) {
                 federation.startMainIn(link, "echo-far", EchoClientMain.class, relay.address(), "0");
 
@@ -90,8 +89,9 @@ class NetworkConditionsIT {
             Actuator actuator = federation.actuator();
 
             far.awaitLine("its round-1 fit", BOUND, line -> line.contains("fit round 1: received"));
-            String farId = onlyClient(actuator, client -> "fit_ins".equals(client.get("instructionInFlight"))
-                    && ((String) client.get("peer")).contains(link.innerAddress()));
+            String farId = actuator.awaitOnlyClient(2, "the far client is the only one fitting", BOUND,
+                    client -> "fit_ins".equals(client.get("instructionInFlight"))
+                            && ((String) client.get("peer")).contains(link.innerAddress()));
             link.cut();
             long cut = System.nanoTime();
             long detected = actuator.awaitClients("the cut-off client is dropped", BOUND, ids -> !ids.contains(farId));
@@ -122,25 +122,6 @@ class NetworkConditionsIT {
             assertThat((Integer) JsonPath.read(history, "$.rounds[1].fitReplies")).isEqualTo(2);
             assertThat(far.output()).contains("Reconnecting to coordinator");
         }
-    }
-
-    /** Waits until two clients are connected and exactly one matches (the same on two reads 300 ms apart). */
-    private static String onlyClient(Actuator actuator, java.util.function.Predicate<Map<String, Object>> match)
-            throws Exception {
-        long deadline = System.nanoTime() + BOUND.toNanos();
-        String candidate = null;
-        List<Map<String, Object>> clients = List.of();
-        while (System.nanoTime() < deadline) {
-            clients = actuator.clients();
-            List<String> ids = clients.stream().filter(match).map(client -> (String) client.get("id")).toList();
-            String only = clients.size() == 2 && ids.size() == 1 ? ids.get(0) : null;
-            if (only != null && only.equals(candidate)) {
-                return only;
-            }
-            candidate = only;
-            Thread.sleep(only == null ? 20 : 300);
-        }
-        throw new AssertionError("Timed out waiting for the far client to be the only one fitting; clients " + clients);
     }
 
     /** The round's duration, the last number of its log line ("..., 12.3 s"). */

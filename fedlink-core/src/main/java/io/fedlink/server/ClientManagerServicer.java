@@ -78,8 +78,8 @@ public class ClientManagerServicer implements FlowerServiceGrpc.AsyncService, Bi
         this.timer = Objects.requireNonNull(timer, "timer");
         FlowControl flowControl = settings.flowControl();
         this.resources = new StreamResources(settings, timer, new InstructionReporter(instructionListeners),
-                this::marshalledSize, new SendBudget(flowControl.sendBudget()),
-                new ReceivePermits(flowControl.largeRepliesAtOnce()));
+                this::marshalledSize, new SharedBudget(flowControl.sendBudget()),
+                new SharedBudget(flowControl.largeRepliesAtOnce()));
     }
 
     /**
@@ -185,7 +185,7 @@ public class ClientManagerServicer implements FlowerServiceGrpc.AsyncService, Bi
 
     /** Large replies being received now (or received and not yet handled), across all streams. */
     public int largeRepliesReceiving() {
-        return resources.receivePermits().held();
+        return (int) resources.receivePermits().used();
     }
 
     /** Streams whose large reply waits for a receive permit now. */

@@ -123,9 +123,9 @@ final class Exchange {
         }
         permitHeld = false;
         if (handled == null) {
-            shared.receivePermits().release();
+            shared.receivePermits().release(1);
         } else {
-            handled.whenComplete((ignored, error) -> shared.receivePermits().release());
+            handled.whenComplete((ignored, error) -> shared.receivePermits().release(1));
         }
     }
 
@@ -140,7 +140,7 @@ final class Exchange {
                 shared.sendBudget().release(size);
             }
             if (permit) {
-                shared.receivePermits().release();
+                shared.receivePermits().release(1);
             }
         };
     }

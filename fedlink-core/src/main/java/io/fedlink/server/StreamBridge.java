@@ -222,7 +222,7 @@ final class StreamBridge implements ClientStream {
         sent.cancelDeadline();
         sent.goneOut();
         state = State.AWAITING_REPLY;
-        Runnable receive = sent.largeReply ? () -> shared.receivePermits().acquire(() -> startReceiving(sent))
+        Runnable receive = sent.largeReply ? () -> shared.receivePermits().acquire(1, () -> startReceiving(sent))
                 : receiveLocked(sent);
         return () -> {
             shared.sendBudget().release(sent.size);

@@ -14,9 +14,9 @@ import java.util.function.ToIntFunction;
  *                       it (counted, not assumed from protobuf's encoding, so that a marshaller writing pre-encoded
  *                       bytes is counted right)
  * @param sendBudget     bytes of instructions queued for sending, across streams
- * @param receivePermits large replies received at once, across streams
+ * @param receivePermits large replies received at once, across streams (one unit each)
  */
 record StreamResources(StreamSettings settings, ScheduledExecutorService timer, InstructionReporter reporter,
-                       ToIntFunction<ServerMessage> marshalledSize, SendBudget sendBudget,
-                       ReceivePermits receivePermits) {
+                       ToIntFunction<ServerMessage> marshalledSize, SharedBudget sendBudget,
+                       SharedBudget receivePermits) {
 }

@@ -75,17 +75,7 @@ class DefaultClientManagerTests {
     @Test
     void whenUnregisteredTwiceThenTheSecondCallDoesNothingAndListenersHearOnce() {
         List<String> heard = new ArrayList<>();
-        manager.addListener(new ClientManagerListener() {
-            @Override
-            public void registered(ClientProxy client) {
-                heard.add("+" + client.id());
-            }
-
-            @Override
-            public void unregistered(ClientProxy client, DisconnectReason reason) {
-                heard.add("-" + client.id() + ":" + reason);
-            }
-        });
+        manager.addListener(recordingInto(heard));
         ClientProxy a = client("a");
         manager.register(a);
         manager.unregister(a, DisconnectReason.CANCELLED);
@@ -108,17 +98,7 @@ class DefaultClientManagerTests {
                 throw new IllegalStateException("user listener fails on unregistration");
             }
         });
-        manager.addListener(new ClientManagerListener() {
-            @Override
-            public void registered(ClientProxy client) {
-                heard.add("+" + client.id());
-            }
-
-            @Override
-            public void unregistered(ClientProxy client, DisconnectReason reason) {
-                heard.add("-" + client.id() + ":" + reason);
-            }
-        });
+        manager.addListener(recordingInto(heard));
         ClientProxy a = client("a");
 
         List<String> warnings = logged(Level.WARN, () -> {
@@ -214,6 +194,21 @@ class DefaultClientManagerTests {
         DefaultClientManager quick = new DefaultClientManager(Duration.ofSeconds(10), 10, Duration.ofMillis(1));
         quick.register(client("a"));
         assertThat(logged(() -> assertThat(quick.sample(1)).hasSize(1))).isEmpty();
+    }
+
+    /** A listener that writes "+id" for a registration and "-id:REASON" for an unregistration into {@code heard}. */
+    private static ClientManagerListener recordingInto(List<String> heard) {
+        return new ClientManagerListener() {
+            @Override
+            public void registered(ClientProxy client) {
+                heard.add("+" + client.id());
+            }
+
+            @Override
+            public void unregistered(ClientProxy client, DisconnectReason reason) {
+                heard.add("-" + client.id() + ":" + reason);
+            }
+        };
     }
 
     /** The INFO lines DefaultClientManager logs while {@code action} runs. */

@@ -13,15 +13,15 @@ import java.time.Duration;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
-class DelayingRelayTests {
+class LinkRelayTests {
 
     private static final Duration DELAY = Duration.ofMillis(50);
     private static final Duration BOUND = Duration.ofSeconds(10);
 
     @Test
-    void everyByteArrivesUnchangedAndNoEarlierThanTheDelayEachWayAndAClosedSideClosesTheOther() throws Exception {
+    void aDelayingRelayPassesEveryByteUnchangedNoEarlierThanTheDelayEachWayAndAClosedSideClosesTheOther() throws Exception {
         try (ServerSocket echo = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-             DelayingRelay relay = new DelayingRelay("127.0.0.1",
+             LinkRelay relay = LinkRelay.delaying("127.0.0.1",
                      new InetSocketAddress(InetAddress.getLoopbackAddress(), echo.getLocalPort()), DELAY)) {
             Thread server = new Thread(() -> {
                 try (Socket accepted = echo.accept()) {
@@ -52,6 +52,35 @@ class DelayingRelayTests {
 
                 client.shutdownOutput(); // the echo server sees the end, closes, and the relay closes our side
                 assertThat(client.getInputStream().read()).isEqualTo(-1);
+            }
+        }
+    }
+
+    @Test
+    void aThrottlingRelayPassesClientBytesNoFasterThanItsRate() throws Exception {
+        long rate = 4L * 1024 * 1024;
+        try (ServerSocket sink = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+             LinkRelay relay = LinkRelay.throttlingUpstream("127.0.0.1",
+                     new InetSocketAddress(InetAddress.getLoopbackAddress(), sink.getLocalPort()), rate)) {
+            Thread server = new Thread(() -> {
+                try (Socket accepted = sink.accept()) {
+                    accepted.getInputStream().transferTo(OutputStream.nullOutputStream());
+                } catch (IOException e) {
+                    // the test is over
+                }
+            });
+            server.setDaemon(true);
+            server.start();
+            String[] hostPort = relay.address().split(":");
+            try (Socket client = new Socket(hostPort[0], Integer.parseInt(hostPort[1]))) {
+                long started = System.nanoTime();
+                client.getOutputStream().write(new byte[(int) rate]);
+                client.getOutputStream().flush();
+                await("one second of the rate has passed through").atMost(BOUND)
+                        .until(() -> relay.upstreamBytes() == rate);
+                assertThat(Duration.ofNanos(System.nanoTime() - started))
+                        .as("4 MiB at 4 MiB/s (the first chunk goes at once)").isGreaterThan(Duration.ofMillis(900));
+                assertThat(relay.upstreamLocalPorts()).hasSize(1);
             }
         }
     }

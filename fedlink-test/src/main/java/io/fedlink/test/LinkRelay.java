@@ -17,21 +17,23 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A TCP relay that holds every chunk it forwards for a fixed delay, each way, as Toxiproxy's latency toxic does: a
- * long link (this kernel has no {@code netem}). Reading and writing are separate threads per direction, so the delay
- * adds latency without limiting throughput; at most 2 MiB is held per direction, as a link holds what is in flight. When either side closes or fails, it closes both. Close it to stop
- * accepting and drop every connection.
+ * A TCP relay that behaves like a long or narrow link between a client and a coordinator: it holds every chunk it
+ * forwards for a fixed delay, each way (as Toxiproxy's latency toxic does; for kernels without {@code netem}), and can
+ * pass client-to-server bytes at most at a given rate (a slow uplink). Reading and writing are separate threads per
+ * direction, so a delay adds latency without limiting throughput; at most 2 MiB is held per direction, as a link holds
+ * what is in flight. When either side closes or fails, it closes both, as the operating system does for a process that
+ * dies. Close the relay to stop accepting and drop every connection.
  *
  * <pre>{@code
- * try (DelayingRelay longLink = new DelayingRelay("127.0.0.1", coordinatorAddress, Duration.ofMillis(50))) {
+ * try (LinkRelay longLink = LinkRelay.delaying("127.0.0.1", coordinatorAddress, Duration.ofMillis(50))) {
  *     ... connect the client to longLink.address() ...
  * }
  * }</pre>
  */
-public final class DelayingRelay implements AutoCloseable {
+public final class LinkRelay implements AutoCloseable {
 
     private static final int CHUNK = 64 * 1024;
-    /** At most 2 MiB held per direction: more than the delay times a 100 Mbit/s link, and no unbounded buffer. */
+    /** At most 2 MiB held per direction: more than 50 ms of a 100 Mbit/s link, and no unbounded buffer. */
     private static final int HELD_CHUNKS = 32;
     private static final byte[] END = new byte[0];
 
@@ -41,18 +43,22 @@ public final class DelayingRelay implements AutoCloseable {
     private final ServerSocket server;
     private final InetSocketAddress target;
     private final long delayNanos;
+    private final long upstreamBytesPerSecond;
     private final AtomicLong upstreamBytes = new AtomicLong();
     private final AtomicLong downstreamBytes = new AtomicLong();
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    private final List<Integer> upstreamLocalPorts = new CopyOnWriteArrayList<>();
 
     /**
-     * @param listen where to listen (an ephemeral port on this address)
-     * @param target where to forward
-     * @param delay  how long each chunk is held, in each direction
+     * @param listen                 where to listen (an ephemeral port on this address)
+     * @param target                 where to forward
+     * @param delay                  how long each chunk is held, in each direction (zero for none)
+     * @param upstreamBytesPerSecond the most client-to-server bytes passed per second (0 for no limit)
      */
-    public DelayingRelay(String listen, InetSocketAddress target, Duration delay) {
+    public LinkRelay(String listen, InetSocketAddress target, Duration delay, long upstreamBytesPerSecond) {
         this.target = target;
         this.delayNanos = delay.toNanos();
+        this.upstreamBytesPerSecond = upstreamBytesPerSecond;
         try {
             this.server = new ServerSocket(0, 50, InetAddress.getByName(listen));
         } catch (IOException e) {
@@ -61,19 +67,34 @@ public final class DelayingRelay implements AutoCloseable {
         daemon("relay-accept", this::accept);
     }
 
+    /** A long link: each chunk held {@code delay} each way, no rate limit. */
+    public static LinkRelay delaying(String listen, InetSocketAddress target, Duration delay) {
+        return new LinkRelay(listen, target, delay, 0);
+    }
+
+    /** A slow uplink: client-to-server bytes at most {@code bytesPerSecond}, no delay. */
+    public static LinkRelay throttlingUpstream(String listen, InetSocketAddress target, long bytesPerSecond) {
+        return new LinkRelay(listen, target, Duration.ZERO, bytesPerSecond);
+    }
+
     /** The address a client connects to: {@code host:port}. */
     public String address() {
         return server.getInetAddress().getHostAddress() + ":" + server.getLocalPort();
     }
 
-    /** Client-to-server bytes forwarded so far. */
+    /** Client-to-server bytes forwarded so far, over every connection. */
     public long upstreamBytes() {
         return upstreamBytes.get();
     }
 
-    /** Server-to-client bytes forwarded so far. */
+    /** Server-to-client bytes forwarded so far, over every connection. */
     public long downstreamBytes() {
         return downstreamBytes.get();
+    }
+
+    /** The local ports of the relay's connections to the target, in order: the peers the target sees. */
+    public List<Integer> upstreamLocalPorts() {
+        return List.copyOf(upstreamLocalPorts);
     }
 
     private void accept() {
@@ -82,10 +103,11 @@ public final class DelayingRelay implements AutoCloseable {
                 Socket client = server.accept();
                 Socket upstream = new Socket();
                 upstream.connect(target, 5000);
+                upstreamLocalPorts.add(upstream.getLocalPort());
                 sockets.add(client);
                 sockets.add(upstream);
-                relay(client, upstream, upstreamBytes);
-                relay(upstream, client, downstreamBytes);
+                relay(client, upstream, upstreamBytes, upstreamBytesPerSecond);
+                relay(upstream, client, downstreamBytes, 0);
             } catch (IOException e) {
                 if (!server.isClosed()) {
                     System.err.println("relay: " + e);
@@ -94,7 +116,7 @@ public final class DelayingRelay implements AutoCloseable {
         }
     }
 
-    private void relay(Socket from, Socket to, AtomicLong counter) {
+    private void relay(Socket from, Socket to, AtomicLong counter, long bytesPerSecond) {
         BlockingQueue<Chunk> held = new LinkedBlockingQueue<>(HELD_CHUNKS);
         daemon("relay-read", () -> {
             byte[] buffer = new byte[CHUNK];
@@ -113,19 +135,21 @@ public final class DelayingRelay implements AutoCloseable {
             }
         });
         daemon("relay-write", () -> {
+            long next = System.nanoTime(); // when the next chunk may go at the rate: an idle link earns no burst
             try (OutputStream out = to.getOutputStream()) {
                 while (true) {
                     Chunk chunk = held.take();
-                    long wait = chunk.due() - System.nanoTime();
-                    if (wait > 0) {
-                        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-                    }
+                    sleepUntil(chunk.due());
                     if (chunk.bytes() == END) {
                         return;
                     }
                     out.write(chunk.bytes());
                     out.flush();
                     counter.addAndGet(chunk.bytes().length);
+                    if (bytesPerSecond > 0) {
+                        next = Math.max(next, System.nanoTime()) + chunk.bytes().length * 1_000_000_000L / bytesPerSecond;
+                        sleepUntil(next);
+                    }
                 }
             } catch (IOException | InterruptedException e) {
                 // one side is gone
@@ -134,6 +158,13 @@ public final class DelayingRelay implements AutoCloseable {
                 closeQuietly(to);
             }
         });
+    }
+
+    private static void sleepUntil(long nanoTime) throws InterruptedException {
+        long wait = nanoTime - System.nanoTime();
+        if (wait > 0) {
+            Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+        }
     }
 
     private static void daemon(String name, Runnable task) {
@@ -153,6 +184,6 @@ public final class DelayingRelay implements AutoCloseable {
     @Override
     public void close() throws IOException {
         server.close();
-        sockets.forEach(DelayingRelay::closeQuietly);
+        sockets.forEach(LinkRelay::closeQuietly);
     }
 }
