@@ -120,7 +120,7 @@ public class FedlinkServerAutoConfiguration {
         return event -> servicer.closeAll("coordinator shutting down");
     }
 
-    static void configure(ServerBuilder<?> builder, FedlinkServerProperties properties) {
+    private static void configure(ServerBuilder<?> builder, FedlinkServerProperties properties) {
         builder.maxInboundMessageSize((int) properties.getMaxMessageSize().toBytes());
         if (builder instanceof InProcessServerBuilder) {
             return; // the in-process transport has no keepalive
