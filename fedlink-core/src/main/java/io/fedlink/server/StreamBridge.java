@@ -128,12 +128,23 @@ final class StreamBridge implements ClientStream {
     @Override
     public CompletableFuture<ClientMessage> send(ServerMessage instruction, Duration timeout) {
         CompletableFuture<ClientMessage> reply = sendInstruction(instruction, timeout);
-        if (!instructionListeners.isEmpty() && instruction != null) {
-            long started = System.nanoTime();
-            String name = Instructions.name(instruction.getMsgCase());
-            reply.whenComplete((message, failure) -> notifyListeners(name, started, instruction, message, failure));
+        if (instructionListeners.isEmpty() || instruction == null) {
+            return reply;
         }
-        return reply;
+        // The caller's future completes after the listeners ran, so a meter read right after a call returned or
+        // threw already counts it. (Listeners attached to the caller's future itself could run after its waiter woke.)
+        long started = System.nanoTime();
+        String name = Instructions.name(instruction.getMsgCase());
+        CompletableFuture<ClientMessage> recorded = new CompletableFuture<>();
+        reply.whenComplete((message, failure) -> {
+            notifyListeners(name, started, instruction, message, failure);
+            if (failure == null) {
+                recorded.complete(message);
+            } else {
+                recorded.completeExceptionally(failure);
+            }
+        });
+        return recorded;
     }
 
     private void notifyListeners(String name, long started, ServerMessage instruction, ClientMessage message,
