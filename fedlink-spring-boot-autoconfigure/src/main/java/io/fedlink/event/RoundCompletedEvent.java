@@ -4,8 +4,8 @@ import io.fedlink.coordinator.RoundRecord;
 import org.springframework.context.ApplicationEvent;
 
 /**
- * A training round ended. {@link #getRecord()} holds its counts, loss, metrics and failures;
- * {@link RoundRecord#completed()} is false for a round that did not update the model (too few results).
+ * A training round ended and updated the global model. {@link #getRecord()} holds its counts, loss, metrics and
+ * failures. A round that did not update the model is a {@link RoundFailedEvent} instead.
  */
 public class RoundCompletedEvent extends ApplicationEvent {
 
