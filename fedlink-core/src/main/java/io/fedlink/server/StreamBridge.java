@@ -1,6 +1,7 @@
 package io.fedlink.server;
 
 import io.fedlink.MessageTooLargeException;
+import io.fedlink.Setting;
 import io.fedlink.proto.ClientMessage;
 import io.fedlink.proto.Reason;
 import io.fedlink.proto.ServerMessage;
@@ -186,7 +187,8 @@ final class StreamBridge implements ClientStream {
             return CompletableFuture.failedFuture(new MessageTooLargeException("Did not send " + Instructions.name(kind)
                     + " of " + instruction.getSerializedSize() + " bytes to client " + id + " (" + peer
                     + "): the client accepts at most " + clientMaxMessageSize
-                    + " bytes; raise fedlink.client.max-message-size on the client", instruction.getSerializedSize(),
+                    + " bytes; raise " + settings.settingNames().of(Setting.CLIENT_MAX_MESSAGE_SIZE) + " on the client",
+                    instruction.getSerializedSize(),
                     clientMaxMessageSize));
         }
         CompletableFuture<ClientMessage> reply = new CompletableFuture<>();
@@ -205,7 +207,8 @@ final class StreamBridge implements ClientStream {
                 case AWAITING_LATE_REPLY -> {
                     return CompletableFuture.failedFuture(new ClientBusyException(id,
                             "Client " + id + " has not yet sent its late reply to " + Instructions.name(lateInstruction)
-                                    + " (timed out, kept by fedlink.server.timeout-policy=keep); cannot send "
+                                    + " (timed out, kept because " + settings.settingNames().of(Setting.TIMEOUT_POLICY)
+                                    + " is keep); cannot send "
                                     + Instructions.name(kind) + " before it arrives"));
                 }
                 case IDLE -> {
@@ -306,8 +309,8 @@ final class StreamBridge implements ClientStream {
         String what = "Client " + id + " (" + peer + ") did not reply to " + Instructions.name(expired.instruction())
                 + " within " + expired.timeout();
         boolean drop = settings.timeoutPolicy() == TimeoutPolicy.DROP;
-        log.warn("{}; {}", what, drop ? "dropping it (fedlink.server.timeout-policy=drop)"
-                : "keeping it until its late reply arrives (fedlink.server.timeout-policy=keep)");
+        log.warn("{}; {} ({} is {})", what, drop ? "dropping it" : "keeping it until its late reply arrives",
+                settings.settingNames().of(Setting.TIMEOUT_POLICY), drop ? "drop" : "keep");
         if (drop) {
             terminate(DisconnectReason.REPLY_TIMEOUT,
                     Status.DEADLINE_EXCEEDED.withDescription(what + "; the coordinator dropped this client"), null);

@@ -46,7 +46,7 @@ public class FedlinkServerAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean(ClientManager.class)
     public DefaultClientManager fedlinkClientManager(FedlinkServerProperties properties) {
-        return new DefaultClientManager(properties.getQuorum().getTimeout(), properties.getMaxClients());
+        return new DefaultClientManager(properties.getQuorum().getTimeout(), properties.getMaxClients(), PropertyKeys.NAMES);
     }
 
     @Bean
@@ -63,7 +63,7 @@ public class FedlinkServerAutoConfiguration {
                                                        ObjectProvider<ClientAuthenticator> authenticator) {
         ClientManagerServicer servicer = new ClientManagerServicer(clientManager, proxyFactory,
                 new StreamSettings(properties.getReplyTimeout(), properties.getTimeoutPolicy(),
-                        (int) properties.getMaxMessageSize().toBytes()));
+                        (int) properties.getMaxMessageSize().toBytes(), PropertyKeys.NAMES));
         Map<String, String> tokens = properties.getAuth().getTokens();
         servicer.setAuthenticator(authenticator.getIfAvailable(
                 () -> tokens.isEmpty() ? null : new TokenAuthenticator(tokens)));
