@@ -1,6 +1,5 @@
 package io.fedlink.coordinator;
 
-import static io.fedlink.coordinator.Replies.scalar;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -26,5 +25,13 @@ class WeightedMetricsTests {
     void readsUnsignedValuesAsUnsigned() {
         assertThat(WeightedMetrics.numericValue(Scalar.newBuilder().setUint64(-1L).build())).isEqualTo(18446744073709551615.0);
         assertThat(WeightedMetrics.numericValue(Scalar.newBuilder().setBool(true).build())).isNull();
+    }
+
+    private static Scalar scalar(double value) {
+        return Scalar.newBuilder().setDouble(value).build();
+    }
+
+    private static Scalar scalar(String value) {
+        return Scalar.newBuilder().setString(value).build();
     }
 }

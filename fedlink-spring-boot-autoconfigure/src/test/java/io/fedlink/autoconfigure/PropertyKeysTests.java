@@ -12,7 +12,7 @@ import io.fedlink.client.ReconnectAttemptsExhaustedException;
 import io.fedlink.server.ClientManager;
 import io.fedlink.server.ClientProxy;
 import io.fedlink.server.QuorumTimeoutException;
-import io.fedlink.testing.Messages;
+import io.fedlink.test.TestMessages;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.UUID;
@@ -77,16 +77,16 @@ class PropertyKeysTests {
              Connection connection = client.getBean(ConnectionTemplate.class).connect()) {
             ClientProxy proxy = coordinator.getBean(ClientManager.class).getClients(1, Duration.ofSeconds(10)).get(0);
 
-            assertThatThrownBy(() -> proxy.run(Messages.fitIns(100 * 1024)))
+            assertThatThrownBy(() -> proxy.run(TestMessages.fitIns(100 * 1024)))
                     .isInstanceOf(MessageTooLargeException.class)
                     .hasMessageContaining("raise fedlink.client.max-message-size on the client");
 
-            CompletableFuture<?> answered = proxy.runAsync(Messages.fitIns(10));
+            CompletableFuture<?> answered = proxy.runAsync(TestMessages.fitIns(10));
             connection.consume();
-            assertThatThrownBy(() -> connection.dispatch(Messages.fitRes(1, 100 * 1024)))
+            assertThatThrownBy(() -> connection.dispatch(TestMessages.fitRes(1, 100 * 1024)))
                     .isInstanceOf(MessageTooLargeException.class)
                     .hasMessageContaining("raise fedlink.server.max-message-size on the coordinator");
-            connection.dispatch(Messages.fitRes(1));
+            connection.dispatch(TestMessages.fitRes(1));
             answered.get(10, TimeUnit.SECONDS);
         }
     }

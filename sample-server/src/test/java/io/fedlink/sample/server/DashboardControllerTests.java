@@ -1,10 +1,11 @@
 package io.fedlink.sample.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fedlink.coordinator.TrainingProgress;
 import io.fedlink.coordinator.TrainingProgress.CurrentRound;
+import io.fedlink.coordinator.TrainingProgress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -59,7 +60,7 @@ class DashboardControllerTests {
         try (TestClients clients = TestClients.start(grpcPort.get(), 3, sample.getFeatures(), Duration.ZERO)) {
             clients.gate.allow(1);
             clients.gate.allow(0, 2);
-            Waits.until("round 2 has one fit reply", BOUND,
+            await("round 2 has one fit reply").atMost(BOUND).until(
                     () -> progress.current().filter(new CurrentRound(2, 3, 1, 0)::equals).isPresent());
 
             JsonNode live = Http.json(httpPort, "/api/status");
@@ -91,7 +92,7 @@ class DashboardControllerTests {
             });
 
             clients.gate.open();
-            Waits.until("training finishes", BOUND, () -> coordinator.phase() == TrainingCoordinator.Phase.FINISHED);
+            await("training finishes").atMost(BOUND).until(() -> coordinator.phase() == TrainingCoordinator.Phase.FINISHED);
         }
         JsonNode done = Http.json(httpPort, "/api/status");
         assertThat(done.get("state").asText()).isEqualTo("finished");
