@@ -257,7 +257,7 @@ public final class ClientRunner {
             } else {
                 lastError = end.cause();
                 if (backoff.isExhausted(failed)) {
-                    throw new ReconnectAttemptsExhaustedException(target, failed, end.cause());
+                    throw new ReconnectAttemptsExhaustedException(target, failed, end.cause(), settings.settingNames());
                 }
                 delay = backoff.delay(retry++, random);
             }

@@ -58,14 +58,18 @@ final class Exchange {
         return null;
     }
 
-    /** A refusal if the client announced a limit below this instruction's size, else {@code null}. */
-    MessageTooLargeException tooLargeFor(ClientStream client, Integer clientLimit) {
+    /**
+     * A refusal if the client announced a limit below this instruction's size, else {@code null}.
+     *
+     * @param setting how messages name the client's limit
+     */
+    MessageTooLargeException tooLargeFor(ClientStream client, Integer clientLimit, String setting) {
         if (clientLimit == null || size <= clientLimit) {
             return null;
         }
         return new MessageTooLargeException("Did not send " + name() + " of " + size + " bytes to client " + client.id()
                 + " (" + client.peer() + "): the client accepts at most " + clientLimit
-                + " bytes; raise fedlink.client.max-message-size on the client", size, clientLimit);
+                + " bytes; raise " + setting + " on the client", size, clientLimit);
     }
 
     /** The instruction's wire name ({@code fit_ins}). */

@@ -1,5 +1,6 @@
 package io.fedlink.server;
 
+import io.fedlink.Setting;
 import io.fedlink.proto.ClientMessage;
 import io.fedlink.proto.ServerMessage;
 import io.fedlink.wire.Instructions;
@@ -128,7 +129,7 @@ final class StreamBridge implements ClientStream {
         RuntimeException refused = Exchange.refusal(this, instruction, timeout);
         if (refused == null) {
             Exchange candidate = new Exchange(instruction, shared.marshalledSize().applyAsInt(instruction), timeout, handled);
-            refused = candidate.tooLargeFor(this, clientMaxMessageSize);
+            refused = candidate.tooLargeFor(this, clientMaxMessageSize, names(Setting.CLIENT_MAX_MESSAGE_SIZE));
             if (refused == null) {
                 refused = admit(candidate);
                 admitted = refused == null ? candidate : null;
@@ -153,8 +154,8 @@ final class StreamBridge implements ClientStream {
                 case SENDING, AWAITING_REPLY -> new ClientBusyException(id, "Client " + id + " still has "
                         + exchange.name() + " outstanding; cannot send " + candidate.name() + " until it replies");
                 case AWAITING_LATE_REPLY -> new ClientBusyException(id, "Client " + id + " has not yet sent its late"
-                        + " reply to " + exchange.name() + " (timed out, kept by fedlink.server.timeout-policy=keep);"
-                        + " cannot send " + candidate.name() + " before it arrives");
+                        + " reply to " + exchange.name() + " (timed out, kept because " + names(Setting.TIMEOUT_POLICY)
+                        + " is keep); cannot send " + candidate.name() + " before it arrives");
                 case IDLE -> {
                     exchange = candidate;
                     state = State.SENDING;
@@ -185,7 +186,7 @@ final class StreamBridge implements ClientStream {
                 cause = e;
                 failed = "Could not send " + sent.name() + " of " + sent.size + " bytes to client " + id + " (" + peer
                         + "): " + e + (e instanceof OutOfMemoryError ? "; the coordinator is out of direct memory:"
-                        + " lower fedlink.server.flow-control.send-budget or raise -XX:MaxDirectMemorySize" : "");
+                        + " lower " + names(Setting.SEND_BUDGET) + " or raise -XX:MaxDirectMemorySize" : "");
             }
             if (failed == null) {
                 sent.startDeadline(shared, () -> onDeadline(sent));
@@ -350,11 +351,11 @@ final class StreamBridge implements ClientStream {
                     ClientReplyTimeoutException timeout = new ClientReplyTimeoutException(id, what, sent.timeout);
                     if (shared.settings().timeoutPolicy() == TimeoutPolicy.DROP) {
                         // Closed in the same critical section: nobody sees the instruction gone but the stream open.
-                        outcome = "dropping it (fedlink.server.timeout-policy=drop)";
+                        outcome = "dropping it (" + names(Setting.TIMEOUT_POLICY) + " is drop)";
                         after = drop(what, timeout);
                     } else {
                         outcome = "keeping it until its late reply arrives, at most " + sent.timeout
-                                + " more (fedlink.server.timeout-policy=keep)";
+                                + " more (" + names(Setting.TIMEOUT_POLICY) + " is keep)";
                         state = State.AWAITING_LATE_REPLY;
                         sent.startDeadline(shared, () -> onDeadline(sent));
                         after = () -> sent.reply.completeExceptionally(timeout);
@@ -362,7 +363,7 @@ final class StreamBridge implements ClientStream {
                 }
                 case AWAITING_LATE_REPLY -> {
                     what = client + " did not send its late reply to " + sent.name() + " within " + sent.timeout
-                            + " after it timed out (fedlink.server.timeout-policy=keep)";
+                            + " after it timed out (" + names(Setting.TIMEOUT_POLICY) + " is keep)";
                     outcome = "dropping it";
                     after = drop(what, null);
                 }
@@ -500,6 +501,11 @@ final class StreamBridge implements ClientStream {
                         + ") while " + orphan.name() + " was outstanding", null));
             }
         };
+    }
+
+    /** How messages name {@code setting} ({@code fedlink.server.timeout-policy} under Spring Boot). */
+    private String names(Setting setting) {
+        return shared.settings().settingNames().of(setting);
     }
 
     @Override

@@ -282,7 +282,7 @@ class ClientRunnerTests {
         assertThat(thrown).isInstanceOf(ReconnectAttemptsExhaustedException.class)
                 .hasMessageContaining("coordinator " + coordinator.target())
                 .hasMessageContaining("3 attempt(s) in a row")
-                .hasMessageContaining("fedlink.client.reconnect.max-attempts")
+                .hasMessageContaining("raise Backoff.maxAttempts (0 retries forever)")
                 .hasMessageContaining("Connection refused")
                 .hasCauseInstanceOf(ConnectionClosedException.class);
         ReconnectAttemptsExhaustedException exhausted = (ReconnectAttemptsExhaustedException) thrown;
@@ -328,7 +328,7 @@ class ClientRunnerTests {
         assertThat(refused.getStatus().getCode()).isEqualTo(Code.FIT_NOT_IMPLEMENTED);
         assertThat(refused.getStatus().getMessage()).startsWith(InstructionDispatcher.CLIENT_ERROR_PREFIX)
                 .contains("the coordinator accepts at most 65536 bytes")
-                .contains("fedlink.server.max-message-size");
+                .contains("raise maxMessageSize on the coordinator"); // the runtime names settings its own way
 
         FitRes next = client.fit(FitIns.newBuilder()
                 .putConfig("bytes", Scalar.newBuilder().setSint64(1024).build()).build());
