@@ -104,8 +104,11 @@ public final class FanOut {
      */
     public FanOutResult call(List<? extends ClientProxy> clients, Function<? super ClientProxy, ServerMessage> instructionFor)
             throws InterruptedException {
+        Objects.requireNonNull(instructionFor, "instructionFor");
         List<ClientReply> replies = new ArrayList<>();
-        FanOutSummary summary = stream(clients, instructionFor, (client, reply) -> replies.add(new ClientReply(client, reply)));
+        // Replies that are kept after the handler get heap copies, not views of the transport's buffers.
+        FanOutSummary summary = new Run(List.copyOf(clients), instructionFor,
+                (client, reply) -> replies.add(new ClientReply(client, reply)), false).execute();
         return new FanOutResult(summary.asked(), replies, summary.failures(), summary.elapsed());
     }
 
@@ -133,7 +136,7 @@ public final class FanOut {
                                 ReplyHandler handler) throws InterruptedException {
         Objects.requireNonNull(instructionFor, "instructionFor");
         Objects.requireNonNull(handler, "handler");
-        return new Run(List.copyOf(clients), instructionFor, handler).execute();
+        return new Run(List.copyOf(clients), instructionFor, handler, true).execute();
     }
 
     private static long saturatedNanos(Duration duration) {
@@ -156,6 +159,7 @@ public final class FanOut {
         private final List<ClientProxy> targets;
         private final Function<? super ClientProxy, ServerMessage> instructionFor;
         private final ReplyHandler handler;
+        private final boolean handledInPlace;
         private final BlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
         private final Map<Integer, Call> inFlight = new HashMap<>();
         private final List<ClientProxy> answered = new ArrayList<>();
@@ -164,10 +168,16 @@ public final class FanOut {
         private long lastProgress = started;
         private int next;
 
-        Run(List<ClientProxy> targets, Function<? super ClientProxy, ServerMessage> instructionFor, ReplyHandler handler) {
+        /**
+         * @param handledInPlace whether replies are done with when the handler returns (so a large one may be read
+         *                       from the transport's buffers until then) rather than kept
+         */
+        Run(List<ClientProxy> targets, Function<? super ClientProxy, ServerMessage> instructionFor, ReplyHandler handler,
+            boolean handledInPlace) {
             this.targets = targets;
             this.instructionFor = instructionFor;
             this.handler = handler;
+            this.handledInPlace = handledInPlace;
         }
 
         FanOutSummary execute() throws InterruptedException {
@@ -217,8 +227,8 @@ public final class FanOut {
             CompletableFuture<Void> handled = new CompletableFuture<>();
             try {
                 instruction = Objects.requireNonNull(instructionFor.apply(client), "instructionFor returned null");
-                reply = Objects.requireNonNull(client.runAsync(instruction, replyTimeout, handled),
-                        "runAsync returned null");
+                reply = Objects.requireNonNull(handledInPlace ? client.runAsync(instruction, replyTimeout, handled)
+                        : client.runAsync(instruction, replyTimeout), "runAsync returned null");
             } catch (RuntimeException e) {
                 handled.complete(null);
                 fail(client, e);

@@ -6,6 +6,7 @@ import io.fedlink.proto.ClientMessage;
 import io.fedlink.proto.FlowerServiceGrpc;
 import io.fedlink.proto.ServerMessage;
 import io.fedlink.security.ClientAuthenticator;
+import io.fedlink.wire.ReceivedBuffers;
 import io.fedlink.wire.MessageSizeHeader;
 import io.grpc.BindableService;
 import io.grpc.Context;
@@ -53,8 +54,8 @@ public class ClientManagerServicer implements FlowerServiceGrpc.AsyncService, Bi
     private final ScheduledExecutorService timer;
     private final boolean ownsTimer;
     private final List<InstructionListener> instructionListeners = new CopyOnWriteArrayList<>();
-    private final MethodDescriptor.Marshaller<ServerMessage> responseMarshaller =
-            FlowerServiceGrpc.getJoinMethod().getResponseMarshaller();
+    private final InstructionMarshaller responseMarshaller;
+    private final ClientMessageMarshaller requestMarshaller;
     private final StreamResources resources;
     private volatile ClientAuthenticator authenticator;
 
@@ -78,6 +79,9 @@ public class ClientManagerServicer implements FlowerServiceGrpc.AsyncService, Bi
         this.proxyFactory = Objects.requireNonNull(proxyFactory, "proxyFactory");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.timer = Objects.requireNonNull(timer, "timer");
+        MethodDescriptor<ClientMessage, ServerMessage> generated = FlowerServiceGrpc.getJoinMethod();
+        this.responseMarshaller = new InstructionMarshaller(generated.getResponseMarshaller(), settings.modelTransfer());
+        this.requestMarshaller = new ClientMessageMarshaller(generated.getRequestMarshaller(), settings.modelTransfer());
         FlowControl flowControl = settings.flowControl();
         this.resources = new StreamResources(settings, timer, new InstructionReporter(instructionListeners),
                 this::marshalledSize, new SharedBudget(flowControl.sendBudget()),
@@ -88,13 +92,15 @@ public class ClientManagerServicer implements FlowerServiceGrpc.AsyncService, Bi
      * The Join service, bound with a request marshaller that turns bytes which do not parse as a
      * {@code ClientMessage} into a marked message for the stream's bridge (which ends that stream with
      * INVALID_ARGUMENT and unregisters the client) instead of a failure inside gRPC, which would answer
-     * "UNKNOWN: Application error processing RPC" and never tell the servicer the stream is gone.
+     * "UNKNOWN: Application error processing RPC" and never tell the servicer the stream is gone. Under
+     * {@link io.fedlink.wire.ModelTransfer#ZERO_COPY} the marshallers encode a model-carrying instruction once for all
+     * its clients and parse a large reply in place.
      */
     @Override
     public ServerServiceDefinition bindService() {
         MethodDescriptor<ClientMessage, ServerMessage> generated = FlowerServiceGrpc.getJoinMethod();
-        MethodDescriptor<ClientMessage, ServerMessage> join = generated.toBuilder(
-                new ClientMessageMarshaller(generated.getRequestMarshaller()), responseMarshaller).build();
+        MethodDescriptor<ClientMessage, ServerMessage> join = generated.toBuilder(requestMarshaller, responseMarshaller)
+                .build();
         ServiceDescriptor service = ServiceDescriptor.newBuilder(FlowerServiceGrpc.SERVICE_NAME)
                 .setSchemaDescriptor(FlowerServiceGrpc.getServiceDescriptor().getSchemaDescriptor()).addMethod(join).build();
         ServerServiceDefinition definition = ServerServiceDefinition.builder(service)
@@ -109,8 +115,9 @@ public class ClientManagerServicer implements FlowerServiceGrpc.AsyncService, Bi
         return new StreamObserver<>() {
             @Override
             public void onNext(ClientMessage message) {
+                ReceivedBuffers buffers = requestMarshaller.take(message);
                 ClientMessageMarshaller.problem(message).ifPresentOrElse(bridge::onMalformedMessage,
-                        () -> bridge.onClientMessage(message));
+                        () -> bridge.onClientMessage(message, buffers));
             }
 
             @Override

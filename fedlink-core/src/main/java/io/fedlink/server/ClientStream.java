@@ -49,6 +49,11 @@ public interface ClientStream {
      * {@link FlowControl}) until {@code handled} completes, so that the next large reply is not received while this
      * one still waits to be handled. Complete {@code handled} in every case, also when the call fails. With the
      * two-argument form the permit goes back as soon as the future completes.
+     *
+     * <p>Under {@link io.fedlink.wire.ModelTransfer#ZERO_COPY} such a large reply is also parsed in place: its tensors
+     * are views of the transport's received buffers, which go back with the permit when {@code handled} completes.
+     * <b>Do not read the reply's tensors after completing {@code handled}</b>; copy what must outlive it. A reply
+     * of the two-argument form is always the caller's to keep.
      */
     default CompletableFuture<ClientMessage> send(ServerMessage instruction, Duration timeout,
                                                   CompletionStage<?> handled) {

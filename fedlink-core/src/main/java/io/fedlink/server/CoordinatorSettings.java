@@ -1,6 +1,7 @@
 package io.fedlink.server;
 
 import io.fedlink.SettingNames;
+import io.fedlink.wire.ModelTransfer;
 import io.fedlink.wire.MessageSizeHeader;
 import io.grpc.ServerBuilder;
 import java.time.Duration;
@@ -21,13 +22,22 @@ import java.util.Objects;
  * @param keepalive      the server's keepalive, or {@code null} to leave the transport's own (the in-process
  *                       transport has none)
  * @param flowControl    how much is in flight for clients at once, in both directions
+ * @param modelTransfer  how models cross the transport's buffers ({@link ModelTransfer#ZERO_COPY} by default)
  */
 public record CoordinatorSettings(Duration quorumTimeout, int maxClients, Duration replyTimeout,
                                   TimeoutPolicy timeoutPolicy, int maxMessageSize, Keepalive keepalive,
-                                  FlowControl flowControl) {
+                                  FlowControl flowControl, ModelTransfer modelTransfer) {
+
+    /** Settings with {@link ModelTransfer#ZERO_COPY}. */
+    public CoordinatorSettings(Duration quorumTimeout, int maxClients, Duration replyTimeout, TimeoutPolicy timeoutPolicy,
+                               int maxMessageSize, Keepalive keepalive, FlowControl flowControl) {
+        this(quorumTimeout, maxClients, replyTimeout, timeoutPolicy, maxMessageSize, keepalive, flowControl,
+                ModelTransfer.ZERO_COPY);
+    }
 
     public CoordinatorSettings {
         Objects.requireNonNull(flowControl, "flowControl");
+        Objects.requireNonNull(modelTransfer, "modelTransfer");
         positive(quorumTimeout, "quorumTimeout");
         positive(replyTimeout, "replyTimeout");
         Objects.requireNonNull(timeoutPolicy, "timeoutPolicy");
@@ -41,7 +51,7 @@ public record CoordinatorSettings(Duration quorumTimeout, int maxClients, Durati
 
     /**
      * Quorum and reply timeouts of 10 minutes, DROP, 100,000 clients, 512 MiB, {@link Keepalive#defaults()},
-     * {@link FlowControl#defaults()}.
+     * {@link FlowControl#defaults()}, {@link ModelTransfer#ZERO_COPY}.
      */
     public static CoordinatorSettings defaults() {
         return new CoordinatorSettings(Duration.ofMinutes(10), 100_000, Duration.ofMinutes(10), TimeoutPolicy.DROP,
@@ -70,7 +80,7 @@ public record CoordinatorSettings(Duration quorumTimeout, int maxClients, Durati
 
     /** As {@link #streamSettings()}, with messages that name settings by {@code settingNames}. */
     public StreamSettings streamSettings(SettingNames settingNames) {
-        return new StreamSettings(replyTimeout, timeoutPolicy, maxMessageSize, flowControl, settingNames);
+        return new StreamSettings(replyTimeout, timeoutPolicy, maxMessageSize, flowControl, settingNames, modelTransfer);
     }
 
     /** Sets the inbound message limit and, unless it is {@code null}, the keepalive on {@code builder}. */
@@ -97,6 +107,7 @@ public record CoordinatorSettings(Duration quorumTimeout, int maxClients, Durati
         private int maxMessageSize;
         private Keepalive keepalive;
         private FlowControl flowControl;
+        private ModelTransfer modelTransfer;
 
         private Builder(CoordinatorSettings from) {
             this.quorumTimeout = from.quorumTimeout;
@@ -106,6 +117,7 @@ public record CoordinatorSettings(Duration quorumTimeout, int maxClients, Durati
             this.maxMessageSize = from.maxMessageSize;
             this.keepalive = from.keepalive;
             this.flowControl = from.flowControl;
+            this.modelTransfer = from.modelTransfer;
         }
 
         public Builder quorumTimeout(Duration quorumTimeout) {
@@ -145,9 +157,15 @@ public record CoordinatorSettings(Duration quorumTimeout, int maxClients, Durati
             return this;
         }
 
+        /** How models cross the transport's buffers (default {@link ModelTransfer#ZERO_COPY}). */
+        public Builder modelTransfer(ModelTransfer modelTransfer) {
+            this.modelTransfer = modelTransfer;
+            return this;
+        }
+
         public CoordinatorSettings build() {
             return new CoordinatorSettings(quorumTimeout, maxClients, replyTimeout, timeoutPolicy, maxMessageSize,
-                    keepalive, flowControl);
+                    keepalive, flowControl, modelTransfer);
         }
     }
 }

@@ -4,7 +4,9 @@ import io.fedlink.MessageTooLargeException;
 import io.fedlink.proto.ClientMessage;
 import io.fedlink.proto.Reason;
 import io.fedlink.proto.ServerMessage;
+import io.fedlink.wire.InPlaceParser;
 import io.fedlink.wire.Instructions;
+import io.fedlink.wire.ReceivedBuffers;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -118,18 +120,49 @@ final class Exchange {
     }
 
     /**
-     * The reply arrived and was handed over: its permit goes back once the caller has handled it (at once if the
-     * caller did not say when).
+     * Completes the reply with {@code message}, which answers this instruction. A message parsed in place is handed over
+     * as it is only if it holds a receive permit and the caller says when it has handled it: its buffers then go back
+     * together with the permit, once handled. Otherwise the caller may keep the message as long as it likes, so it gets
+     * a copy on the heap and the buffers go back at once.
+     *
+     * @param buffers the transport buffers {@code message} was parsed in; this exchange takes them over
+     */
+    void deliver(ClientMessage message, ReceivedBuffers buffers, StreamResources shared) {
+        ReceivedBuffers held = buffers.transfer();
+        boolean inPlace = held.holdsAny() && handled != null && permitHeld;
+        ClientMessage delivered = message;
+        if (held.holdsAny() && !inPlace) {
+            delivered = InPlaceParser.copyOnHeap(message);
+            held.release();
+        }
+        reply.complete(delivered);
+        releaseOnceHandled(shared, inPlace ? held : ReceivedBuffers.NONE);
+    }
+
+    /**
+     * The reply arrived and was handed over (or failed): its buffers, then its permit, go back once the caller has
+     * handled it (at once if the caller did not say when).
      */
     void releasePermitOnceHandled(StreamResources shared) {
-        if (!permitHeld) {
+        releaseOnceHandled(shared, ReceivedBuffers.NONE);
+    }
+
+    private void releaseOnceHandled(StreamResources shared, ReceivedBuffers buffers) {
+        boolean permit = permitHeld;
+        if (!permit && !buffers.holdsAny()) {
             return;
         }
         permitHeld = false;
+        Runnable release = () -> {
+            buffers.release();
+            if (permit) {
+                shared.receivePermits().release(1);
+            }
+        };
         if (handled == null) {
-            shared.receivePermits().release(1);
+            release.run();
         } else {
-            handled.whenComplete((ignored, error) -> shared.receivePermits().release(1));
+            handled.whenComplete((ignored, error) -> release.run());
         }
     }
 

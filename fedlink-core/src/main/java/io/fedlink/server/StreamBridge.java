@@ -4,6 +4,7 @@ import io.fedlink.Setting;
 import io.fedlink.proto.ClientMessage;
 import io.fedlink.proto.ServerMessage;
 import io.fedlink.wire.Instructions;
+import io.fedlink.wire.ReceivedBuffers;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import java.time.Duration;
@@ -255,8 +256,19 @@ final class StreamBridge implements ClientStream {
         return () -> responses.request(1);
     }
 
-    /** A message arrived from the client (gRPC thread). Pairs it with the outstanding instruction. */
-    void onClientMessage(ClientMessage message) {
+    /**
+     * A message arrived from the client (gRPC thread). Pairs it with the outstanding instruction, which takes over the
+     * transport buffers the message was parsed in; a message nobody takes (late, unasked, mismatched) gives them back.
+     */
+    void onClientMessage(ClientMessage message, ReceivedBuffers buffers) {
+        try {
+            pair(message, buffers);
+        } finally {
+            buffers.release(); // does nothing once an exchange has taken them over (and released or kept them)
+        }
+    }
+
+    private void pair(ClientMessage message, ReceivedBuffers buffers) {
         ClientMessage.MsgCase kind = message.getMsgCase();
         Exchange answered = null;
         RuntimeException failure = null;
@@ -318,10 +330,10 @@ final class StreamBridge implements ClientStream {
             if (failure != null) {
                 log.warn(failure.getMessage());
                 answered.reply.completeExceptionally(failure);
+                answered.releasePermitOnceHandled(shared);
             } else {
-                answered.reply.complete(message);
+                answered.deliver(message, buffers, shared);
             }
-            answered.releasePermitOnceHandled(shared);
         }
     }
 

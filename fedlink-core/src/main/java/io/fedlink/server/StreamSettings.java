@@ -1,6 +1,7 @@
 package io.fedlink.server;
 
 import io.fedlink.SettingNames;
+import io.fedlink.wire.ModelTransfer;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -13,9 +14,17 @@ import java.util.Objects;
  *                       fedlink clients so they refuse an oversized reply before sending it; 0 announces nothing
  * @param flowControl   how much is in flight for clients at once, in both directions
  * @param settingNames  how messages (logs, errors, statuses sent to clients) name the settings to change
+ * @param modelTransfer how models cross the transport's buffers: {@link ModelTransfer#ZERO_COPY} (the default) or
+ *                      grpc-java's {@link ModelTransfer#COPYING} path
  */
 public record StreamSettings(Duration replyTimeout, TimeoutPolicy timeoutPolicy, int maxMessageSize,
-                             FlowControl flowControl, SettingNames settingNames) {
+                             FlowControl flowControl, SettingNames settingNames, ModelTransfer modelTransfer) {
+
+    /** Settings with {@link ModelTransfer#ZERO_COPY}. */
+    public StreamSettings(Duration replyTimeout, TimeoutPolicy timeoutPolicy, int maxMessageSize,
+                          FlowControl flowControl, SettingNames settingNames) {
+        this(replyTimeout, timeoutPolicy, maxMessageSize, flowControl, settingNames, ModelTransfer.ZERO_COPY);
+    }
 
     /** Settings that announce no message limit to clients, with {@link FlowControl#defaults()}. */
     public StreamSettings(Duration replyTimeout, TimeoutPolicy timeoutPolicy) {
@@ -47,11 +56,17 @@ public record StreamSettings(Duration replyTimeout, TimeoutPolicy timeoutPolicy,
         Objects.requireNonNull(timeoutPolicy, "timeoutPolicy");
         Objects.requireNonNull(flowControl, "flowControl");
         Objects.requireNonNull(settingNames, "settingNames");
+        Objects.requireNonNull(modelTransfer, "modelTransfer");
         if (replyTimeout.isNegative() || replyTimeout.isZero()) {
             throw new IllegalArgumentException("replyTimeout must be positive, was " + replyTimeout);
         }
         if (maxMessageSize < 0) {
             throw new IllegalArgumentException("maxMessageSize must be zero (not announced) or positive, was " + maxMessageSize);
         }
+    }
+
+    /** These settings with models moved the {@code modelTransfer} way. */
+    public StreamSettings withModelTransfer(ModelTransfer modelTransfer) {
+        return new StreamSettings(replyTimeout, timeoutPolicy, maxMessageSize, flowControl, settingNames, modelTransfer);
     }
 }

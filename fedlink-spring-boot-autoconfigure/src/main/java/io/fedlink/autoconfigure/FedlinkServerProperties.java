@@ -2,6 +2,7 @@ package io.fedlink.autoconfigure;
 
 import io.fedlink.server.CoordinatorSettings;
 import io.fedlink.server.TimeoutPolicy;
+import io.fedlink.wire.ModelTransfer;
 import java.time.Duration;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -47,6 +48,20 @@ public class FedlinkServerProperties implements InitializingBean {
 
     /** How much the coordinator holds in flight for its clients, in both directions. */
     private final FlowControl flowControl = new FlowControl();
+
+    /**
+     * How models cross gRPC's buffers: ZERO_COPY encodes an instruction once for all its clients and reads a large
+     * reply in place until it is handled; COPYING is grpc-java's per-client encoding and copying parse.
+     */
+    private ModelTransfer modelTransfer = ModelTransfer.ZERO_COPY;
+
+    public ModelTransfer getModelTransfer() {
+        return modelTransfer;
+    }
+
+    public void setModelTransfer(ModelTransfer modelTransfer) {
+        this.modelTransfer = modelTransfer;
+    }
 
     public FlowControl getFlowControl() {
         return flowControl;
@@ -119,6 +134,7 @@ public class FedlinkServerProperties implements InitializingBean {
                 .keepalive(new io.fedlink.server.Keepalive(keepalive.time, keepalive.timeout, keepalive.permitTime,
                         keepalive.permitWithoutCalls))
                 .flowControl(flowControl.toSettings())
+                .modelTransfer(modelTransfer)
                 .build();
     }
 

@@ -12,6 +12,7 @@ import io.fedlink.server.DefaultClientManager;
 import io.fedlink.server.FlowControl;
 import io.fedlink.server.Keepalive;
 import io.fedlink.server.TimeoutPolicy;
+import io.fedlink.wire.ModelTransfer;
 import java.time.Duration;
 import net.devh.boot.grpc.server.serverfactory.GrpcServerConfigurer;
 import org.junit.jupiter.api.Test;
@@ -64,12 +65,15 @@ class FedlinkServerAutoConfigurationTests {
                 "fedlink.server.reply-timeout=2s", "fedlink.server.timeout-policy=keep",
                 "fedlink.server.max-message-size=64MB", "fedlink.server.keepalive.time=30s",
                 "fedlink.server.keepalive.timeout=5s", "fedlink.server.keepalive.permit-time=0s",
-                "fedlink.server.keepalive.permit-without-calls=false").run(context -> {
+                "fedlink.server.keepalive.permit-without-calls=false", "fedlink.server.model-transfer=copying")
+                .run(context -> {
                     assertThat(context.getBean(FedlinkServerProperties.class).coordinatorSettings())
                             .isEqualTo(new CoordinatorSettings(
                                     Duration.ofSeconds(1), 7, Duration.ofSeconds(2), TimeoutPolicy.KEEP, 64 * 1024 * 1024,
                                     new Keepalive(Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ZERO, false),
-                                    FlowControl.defaults()));
+                                    FlowControl.defaults(), ModelTransfer.COPYING));
+                    assertThat(context.getBean(ClientManagerServicer.class).settings().modelTransfer())
+                            .isEqualTo(ModelTransfer.COPYING);
                 });
     }
 

@@ -8,6 +8,7 @@ import io.fedlink.server.FlowControl;
 import io.fedlink.server.InstructionListener;
 import io.fedlink.server.Keepalive;
 import io.fedlink.server.TimeoutPolicy;
+import io.fedlink.wire.ModelTransfer;
 import io.grpc.ServerBuilder;
 import java.io.File;
 import java.time.Duration;
@@ -103,6 +104,12 @@ public final class TestCoordinatorBuilder {
     /** The send budget and the large replies received at once (default {@link FlowControl#defaults()}). */
     public TestCoordinatorBuilder flowControl(FlowControl flowControl) {
         settings.flowControl(Objects.requireNonNull(flowControl, "flowControl"));
+        return this;
+    }
+
+    /** How models cross the transport's buffers (default {@link ModelTransfer#ZERO_COPY}). */
+    public TestCoordinatorBuilder modelTransfer(ModelTransfer modelTransfer) {
+        settings.modelTransfer(Objects.requireNonNull(modelTransfer, "modelTransfer"));
         return this;
     }
 

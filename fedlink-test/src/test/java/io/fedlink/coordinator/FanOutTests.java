@@ -256,16 +256,25 @@ class FanOutTests {
         ClientProxy real = coordinator.join(answering());
         ClientProxy stuck = new DefaultClientProxy(real.stream()) {
             @Override
+            public CompletableFuture<ClientMessage> runAsync(ServerMessage instruction, Duration timeout) {
+                return new CompletableFuture<>(); // a broken subclass that ignores the timeout
+            }
+
+            @Override
             public CompletableFuture<ClientMessage> runAsync(ServerMessage instruction, Duration timeout,
                                                              CompletionStage<?> handled) {
-                return new CompletableFuture<>(); // a broken subclass that ignores the timeout
+                return new CompletableFuture<>();
             }
         };
 
         FanOutResult result = assertTimeoutPreemptively(Duration.ofSeconds(30),
                 () -> new FanOut(1, Duration.ofMillis(300)).call(List.of(stuck), FIT));
+        FanOutSummary streamed = assertTimeoutPreemptively(Duration.ofSeconds(30),
+                () -> new FanOut(1, Duration.ofMillis(300)).stream(List.of(stuck), FIT, (client, reply) -> { }));
 
         assertThat(result.failures()).singleElement().satisfies(failure -> assertThat(failure.error())
+                .isInstanceOf(ClientReplyTimeoutException.class).hasMessageContaining("the fan-out gave up"));
+        assertThat(streamed.failures()).singleElement().satisfies(failure -> assertThat(failure.error())
                 .isInstanceOf(ClientReplyTimeoutException.class).hasMessageContaining("the fan-out gave up"));
     }
 

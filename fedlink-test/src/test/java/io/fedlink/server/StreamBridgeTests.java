@@ -17,6 +17,7 @@ import io.fedlink.client.ConnectionClosedException;
 import io.fedlink.client.ConnectionTemplate;
 import io.fedlink.proto.ClientMessage;
 import io.fedlink.proto.ServerMessage;
+import io.fedlink.wire.ReceivedBuffers;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.inprocess.InProcessChannelBuilder;
@@ -96,7 +97,7 @@ class StreamBridgeTests {
                 seen.add(bridge.instructionInFlight());
                 seen.add(bridge.isOpen());
                 seen.add(catchThrowable(() -> bridge.send(evaluateIns(), REPLY_TIMEOUT).get()).getCause().getClass());
-                bridge.onClientMessage(fitRes(3)); // a reply that arrives just too late
+                bridge.onClientMessage(fitRes(3), ReceivedBuffers.NONE); // a reply that arrives just too late
             } catch (RuntimeException | Error e) {
                 failure[0] = e;
             }
