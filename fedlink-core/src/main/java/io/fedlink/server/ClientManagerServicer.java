@@ -116,8 +116,12 @@ public class ClientManagerServicer implements FlowerServiceGrpc.AsyncService, Bi
             @Override
             public void onNext(ClientMessage message) {
                 ReceivedBuffers buffers = requestMarshaller.take(message);
-                ClientMessageMarshaller.problem(message).ifPresentOrElse(bridge::onMalformedMessage,
-                        () -> bridge.onClientMessage(message, buffers));
+                try {
+                    ClientMessageMarshaller.problem(message).ifPresentOrElse(bridge::onMalformedMessage,
+                            () -> bridge.onClientMessage(message, buffers));
+                } finally {
+                    buffers.release(); // nothing left once a reply has taken them over: late, unasked, wrong case
+                }
             }
 
             @Override

@@ -258,17 +258,9 @@ final class StreamBridge implements ClientStream {
 
     /**
      * A message arrived from the client (gRPC thread). Pairs it with the outstanding instruction, which takes over the
-     * transport buffers the message was parsed in; a message nobody takes (late, unasked, mismatched) gives them back.
+     * transport buffers the message was parsed in (the caller releases them if nobody did).
      */
     void onClientMessage(ClientMessage message, ReceivedBuffers buffers) {
-        try {
-            pair(message, buffers);
-        } finally {
-            buffers.release(); // does nothing once an exchange has taken them over (and released or kept them)
-        }
-    }
-
-    private void pair(ClientMessage message, ReceivedBuffers buffers) {
         ClientMessage.MsgCase kind = message.getMsgCase();
         Exchange answered = null;
         RuntimeException failure = null;
