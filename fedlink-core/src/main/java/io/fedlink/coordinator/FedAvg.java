@@ -7,10 +7,10 @@ import io.fedlink.server.ClientUpdateRejectedException;
 import io.fedlink.tensor.DType;
 import io.fedlink.tensor.NdArray;
 import io.fedlink.tensor.Npy;
+import io.fedlink.tensor.NpyFold;
 import io.fedlink.tensor.NpyFormatException;
 import io.fedlink.tensor.NpyHeader;
 import io.fedlink.tensor.ParametersCodec;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -49,7 +49,7 @@ public final class FedAvg {
         List<NpyHeader> headers = new ArrayList<>(globalModel.getTensorsCount());
         for (int i = 0; i < globalModel.getTensorsCount(); i++) {
             try {
-                headers.add(Npy.readHeader(globalModel.getTensors(i).asReadOnlyByteBuffer()));
+                headers.add(Npy.readHeader(globalModel.getTensors(i)));
             } catch (NpyFormatException e) {
                 throw new NpyFormatException("Global model tensor " + i + ": " + e.getMessage(), e);
             }
@@ -160,7 +160,7 @@ public final class FedAvg {
         List<NpyHeader> headers = new ArrayList<>(update.getTensorsCount());
         for (int t = 0; t < update.getTensorsCount(); t++) {
             try {
-                headers.add(Npy.readHeader(update.getTensors(t).asReadOnlyByteBuffer()));
+                headers.add(Npy.readHeader(update.getTensors(t)));
             } catch (NpyFormatException e) {
                 throw new ClientUpdateRejectedException(clientId, "Update from client " + clientId + " rejected: tensor " + t
                         + ": " + e.getMessage(), e);
@@ -202,48 +202,12 @@ public final class FedAvg {
         }
     }
 
+    /** Folds one tensor straight from its bytes, wherever they are (a heap array or the transport's buffers). */
     private static void accumulate(TensorSum tensorSum, NpyHeader header, ByteString tensor, long weight) {
-        ByteBuffer data = tensor.asReadOnlyByteBuffer().order(header.byteOrder());
-        int base = data.position() + header.dataOffset();
-        double w = weight;
-        DType dtype = header.dtype();
-        if (dtype == DType.FLOAT32) {
-            float[] sum = tensorSum.floats;
-            float fw = (float) w;
-            for (int i = 0; i < sum.length; i++) {
-                sum[i] += fw * data.getFloat(base + 4 * i);
-            }
-            return;
-        }
-        double[] sum = tensorSum.doubles;
-        int n = sum.length;
-        switch (dtype) {
-            case FLOAT32 -> throw new IllegalStateException("float32 tensors sum in float");
-            case FLOAT64 -> {
-                for (int i = 0; i < n; i++) {
-                    sum[i] += w * data.getDouble(base + 8 * i);
-                }
-            }
-            case INT32 -> {
-                for (int i = 0; i < n; i++) {
-                    sum[i] += w * data.getInt(base + 4 * i);
-                }
-            }
-            case INT64 -> {
-                for (int i = 0; i < n; i++) {
-                    sum[i] += w * data.getLong(base + 8 * i);
-                }
-            }
-            case INT8 -> {
-                for (int i = 0; i < n; i++) {
-                    sum[i] += w * data.get(base + i);
-                }
-            }
-            case UINT8 -> {
-                for (int i = 0; i < n; i++) {
-                    sum[i] += w * Byte.toUnsignedInt(data.get(base + i));
-                }
-            }
+        if (tensorSum.floats != null) {
+            NpyFold.addScaled(tensor, header, (float) weight, tensorSum.floats);
+        } else {
+            NpyFold.addScaled(tensor, header, (double) weight, tensorSum.doubles);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.fedlink.tensor;
 
+import com.google.protobuf.ByteString;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -79,6 +80,23 @@ public final class Npy {
         ByteBuffer source = npy.duplicate();
         source.position(npy.position() + header.dataOffset());
         source.get(data);
+        return wrapData(header, data);
+    }
+
+    /**
+     * Decodes the {@code .npy} array held in {@code npy}, whatever its layout in memory (one array, or the many buffers
+     * of a message parsed in place): the data is copied once, straight into the array's own storage.
+     *
+     * @throws NpyFormatException if the bytes are not a supported {@code .npy} array
+     */
+    public static NdArray read(ByteString npy) {
+        NpyHeader header = readHeader(npy);
+        byte[] data = new byte[header.size() * header.dtype().itemSize()];
+        npy.copyTo(data, header.dataOffset(), 0, data.length);
+        return wrapData(header, data);
+    }
+
+    private static NdArray wrapData(NpyHeader header, byte[] data) {
         if (header.byteOrder() != ByteOrder.LITTLE_ENDIAN) {
             swapBytes(data, header.dtype().itemSize());
         }
@@ -93,11 +111,53 @@ public final class Npy {
      * @throws NpyFormatException if the bytes are not a supported {@code .npy} array
      */
     public static NpyHeader readHeader(ByteBuffer npy) {
-        ByteBuffer in = npy.slice().order(ByteOrder.LITTLE_ENDIAN);
-        int total = in.remaining();
+        return readHeader(npy.slice(), npy.remaining());
+    }
+
+    /**
+     * Parses and checks the header of the {@code .npy} array held in {@code npy} without touching its data: only the
+     * header's bytes are read, whatever the layout of the rest in memory. Succeeds only if exactly the number of data
+     * bytes the header declares follow it.
+     *
+     * @throws NpyFormatException if the bytes are not a supported {@code .npy} array
+     */
+    public static NpyHeader readHeader(ByteString npy) {
+        int total = npy.size();
+        int lengthFieldEnd = Math.min(total, MAGIC.length + 2 + 4);
+        ByteBuffer start = npy.substring(0, lengthFieldEnd).asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+        long headerEnd = headerEnd(start);
+        return readHeader(npy.substring(0, (int) Math.min(total, headerEnd)).asReadOnlyByteBuffer(), total);
+    }
+
+    /**
+     * Where the header ends according to its length field, if the bytes get that far (as many as there are
+     * otherwise: {@link #readHeader(ByteBuffer, long)} then says what is wrong).
+     */
+    private static long headerEnd(ByteBuffer start) {
+        int n = start.remaining();
+        if (n < MAGIC.length + 2 + 2 || !startsWithMagic(start)) {
+            return n;
+        }
+        int major = Byte.toUnsignedInt(start.get(6));
+        if (major == 1) {
+            return MAGIC.length + 2 + 2 + (long) Short.toUnsignedInt(start.getShort(8));
+        }
+        if (n < MAGIC.length + 2 + 4) {
+            return n;
+        }
+        long headerLength = Integer.toUnsignedLong(start.getInt(8));
+        return headerLength > MAX_HEADER_LENGTH ? n : MAGIC.length + 2 + 4 + headerLength;
+    }
+
+    /**
+     * Parses the header from {@code head}, the first bytes (at least the header's, if {@code total} has them) of an
+     * array of {@code total} bytes.
+     */
+    private static NpyHeader readHeader(ByteBuffer head, long total) {
+        ByteBuffer in = head.order(ByteOrder.LITTLE_ENDIAN);
         if (total < MAGIC.length + 2 || !startsWithMagic(in)) {
             throw new NpyFormatException("Not a .npy array: expected the magic string \\x93NUMPY at the start, found "
-                    + preview(in) + describeWhatItIs(in));
+                    + preview(in, total) + describeWhatItIs(in));
         }
         int major = Byte.toUnsignedInt(in.get(6));
         int minor = Byte.toUnsignedInt(in.get(7));
@@ -193,15 +253,15 @@ public final class Npy {
         return true;
     }
 
-    private static String preview(ByteBuffer in) {
+    private static String preview(ByteBuffer in, long total) {
         int n = Math.min(in.remaining(), 8);
         if (n == 0) {
             return "no bytes at all";
         }
         byte[] head = new byte[n];
         in.get(0, head);
-        return HexFormat.ofDelimiter(" ").withUpperCase().formatHex(head) + (in.remaining() > n ? " ..." : "")
-                + " (" + in.remaining() + " bytes)";
+        return HexFormat.ofDelimiter(" ").withUpperCase().formatHex(head) + (total > n ? " ..." : "")
+                + " (" + total + " bytes)";
     }
 
     private static String describeWhatItIs(ByteBuffer in) {

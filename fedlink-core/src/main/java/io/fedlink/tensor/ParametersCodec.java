@@ -47,7 +47,7 @@ public final class ParametersCodec {
         for (int i = 0; i < parameters.getTensorsCount(); i++) {
             ByteString tensor = parameters.getTensors(i);
             try {
-                arrays.add(Npy.read(tensor.asReadOnlyByteBuffer()));
+                arrays.add(Npy.read(tensor)); // one copy, from wherever the tensor's bytes are
             } catch (NpyFormatException e) {
                 throw new NpyFormatException("Tensor " + i + " of " + parameters.getTensorsCount() + ": " + e.getMessage(), e);
             }
