@@ -124,9 +124,10 @@ public final class Npy {
     public static NpyHeader readHeader(ByteString npy) {
         int total = npy.size();
         int lengthFieldEnd = Math.min(total, MAGIC.length + 2 + 4);
-        ByteBuffer start = npy.substring(0, lengthFieldEnd).asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+        // A ByteString's buffer starts at its offset into a shared array: sliced, it starts at 0.
+        ByteBuffer start = npy.substring(0, lengthFieldEnd).asReadOnlyByteBuffer().slice().order(ByteOrder.LITTLE_ENDIAN);
         long headerEnd = headerEnd(start);
-        return readHeader(npy.substring(0, (int) Math.min(total, headerEnd)).asReadOnlyByteBuffer(), total);
+        return readHeader(npy.substring(0, (int) Math.min(total, headerEnd)).asReadOnlyByteBuffer().slice(), total);
     }
 
     /**

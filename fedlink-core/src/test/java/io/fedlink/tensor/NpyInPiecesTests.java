@@ -32,6 +32,8 @@ class NpyInPiecesTests {
                 assertThat(Npy.read(pieces)).as("%s in pieces of %d", array, pieceSize).isEqualTo(array);
                 assertThat(Npy.readHeader(pieces)).usingRecursiveComparison().isEqualTo(Npy.readHeader(ByteBuffer.wrap(npy)));
             }
+            ByteString withinALargerArray = ByteString.copyFrom(new byte[5]).concat(ByteString.copyFrom(npy)).substring(5);
+            assertThat(Npy.read(withinALargerArray)).isEqualTo(array);
         }
     }
 
@@ -79,6 +81,10 @@ class NpyInPiecesTests {
                             .isEqualTo(1.5 + 3.0 * decoded[i]);
                 }
             }
+            ByteString withinALargerArray = ByteString.copyFrom(new byte[5]).concat(ByteString.copyFrom(npy)).substring(5);
+            double[] sums = new double[decoded.length];
+            NpyFold.addScaled(withinALargerArray, Npy.readHeader(withinALargerArray), 1.0, sums);
+            assertThat(sums).containsExactly(Arrays.stream(decoded).map(value -> 0.0 + value).toArray());
         }
     }
 
