@@ -1,14 +1,22 @@
 package io.fedlink.benchmarks;
 
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.WireFormat;
 import io.fedlink.proto.ClientMessage;
 import io.fedlink.proto.FlowerServiceGrpc;
 import io.fedlink.proto.Parameters;
 import io.fedlink.proto.Reason;
 import io.fedlink.proto.ServerMessage;
+import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
+import io.grpc.MethodDescriptor;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientCalls;
 import io.grpc.stub.ClientResponseObserver;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,11 +33,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code streams=K} per port, {@code streamsPerConnection=1} (streams multiplexed on one TCP connection),
  * {@code replyBytes=1024} and {@code tensorBytes} (size of the prepared {@code fit_res} parameters),
  * {@code directExecutor=true} (answer on the Netty thread), {@code connectConcurrency=256} (streams being opened at
- * once: a burst beyond the server's accept backlog costs SYN retries of a second or more).
+ * once: a burst beyond the server's accept backlog costs SYN retries of a second or more), {@code readInstructions=all}
+ * ({@code case}: read only which instruction came, skipping its model, so that the fleet's share of the machine's
+ * cores stays small when models are large).
  *
  * <p>Prints {@code READY <streams>} when every stream is open, then serves until its standard input closes.
  */
 public final class ClientFleetMain {
+
+    /** Join, reading of each instruction only which one it is. */
+    private static final MethodDescriptor<ClientMessage, ServerMessage> CASE_ONLY_JOIN = FlowerServiceGrpc.getJoinMethod()
+            .toBuilder(FlowerServiceGrpc.getJoinMethod().getRequestMarshaller(), new InstructionCaseOnly()).build();
 
     private ClientFleetMain() {
     }
@@ -44,6 +58,7 @@ public final class ClientFleetMain {
         int tensorBytes = Integer.parseInt(options.getOrDefault("tensorBytes", String.valueOf(8 << 20)));
         boolean directExecutor = Boolean.parseBoolean(options.getOrDefault("directExecutor", "false"));
         int connectConcurrency = Integer.parseInt(options.getOrDefault("connectConcurrency", "256"));
+        boolean caseOnly = options.getOrDefault("readInstructions", "all").equals("case");
 
         Parameters parameters = Payloads.model(replyBytes, (int) Math.min(tensorBytes, replyBytes), 0.5f, false);
         Replies replies = new Replies(Payloads.fitRes(parameters, 100));
@@ -69,7 +84,12 @@ public final class ClientFleetMain {
                     throw new IllegalStateException("streams stopped opening: " + (streams * ports.length - open.getCount())
                             + " open after two minutes");
                 }
-                FlowerServiceGrpc.newStub(channel).join(new InstantClient(replies, opening, open, failures));
+                InstantClient client = new InstantClient(replies, opening, open, failures);
+                if (caseOnly) {
+                    ClientCalls.asyncBidiStreamingCall(channel.newCall(CASE_ONLY_JOIN, CallOptions.DEFAULT), client);
+                } else {
+                    FlowerServiceGrpc.newStub(channel).join(client);
+                }
             }
         }
         if (!open.await(10, TimeUnit.MINUTES)) {
@@ -155,6 +175,35 @@ public final class ClientFleetMain {
         @Override
         public void onCompleted() {
             requests.onCompleted();
+        }
+    }
+
+    /** Reads the first field of a {@code ServerMessage} (its instruction) and nothing else: an instruction of that case. */
+    private static final class InstructionCaseOnly implements MethodDescriptor.Marshaller<ServerMessage> {
+
+        @Override
+        public InputStream stream(ServerMessage value) {
+            throw new UnsupportedOperationException("the fleet only receives instructions");
+        }
+
+        @Override
+        public ServerMessage parse(InputStream stream) {
+            try {
+                int field = WireFormat.getTagFieldNumber(CodedInputStream.newInstance(stream, 16).readTag());
+                ServerMessage.Builder instruction = ServerMessage.newBuilder();
+                ServerMessage.MsgCase kind = ServerMessage.MsgCase.forNumber(field);
+                switch (kind == null ? ServerMessage.MsgCase.MSG_NOT_SET : kind) {
+                    case FIT_INS -> instruction.setFitIns(ServerMessage.FitIns.getDefaultInstance());
+                    case EVALUATE_INS -> instruction.setEvaluateIns(ServerMessage.EvaluateIns.getDefaultInstance());
+                    case GET_PARAMETERS_INS -> instruction.setGetParametersIns(ServerMessage.GetParametersIns.getDefaultInstance());
+                    case GET_PROPERTIES_INS -> instruction.setGetPropertiesIns(ServerMessage.GetPropertiesIns.getDefaultInstance());
+                    case RECONNECT_INS -> instruction.setReconnectIns(ServerMessage.ReconnectIns.getDefaultInstance());
+                    case MSG_NOT_SET -> { }
+                }
+                return instruction.build();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 }

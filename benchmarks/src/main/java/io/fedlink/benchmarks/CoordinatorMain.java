@@ -1,5 +1,7 @@
 package io.fedlink.benchmarks;
 
+import io.fedlink.server.FlowControl;
+import io.fedlink.wire.ModelTransfer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -7,9 +9,10 @@ import java.util.Map;
 
 /**
  * The coordinator JVM: {@code CoordinatorMain <workload> key=value...} with workload {@code roundtrip},
- * {@code transfer} (both coordinators), {@code scale} ({@code implementation=fedlink|raw}) or {@code aggregation}
- * (fedlink's coordinator). Announces its port(s), waits for the fleet, measures, prints metrics and {@code DONE}
- * (see {@link ChildProtocol}), and exits.
+ * {@code transfer} (both coordinators), {@code scale} ({@code implementation=fedlink|raw}), {@code aggregation}
+ * (fedlink's coordinator) or {@code training} (fedlink's coordinator on its model path and on the copying path).
+ * Announces its port(s), waits for the fleet, measures, prints metrics and {@code DONE} (see {@link ChildProtocol}),
+ * and exits.
  */
 public final class CoordinatorMain {
 
@@ -24,7 +27,7 @@ public final class CoordinatorMain {
         int status = 0;
         try {
             if (args.length == 0) {
-                throw new IllegalArgumentException("usage: CoordinatorMain roundtrip|transfer|scale|aggregation key=value...");
+                throw new IllegalArgumentException("usage: CoordinatorMain roundtrip|transfer|scale|aggregation|training key=value...");
             }
             Map<String, String> options = ChildProtocol.arguments(args, 1);
             switch (args[0]) {
@@ -34,6 +37,7 @@ public final class CoordinatorMain {
                         ScaleFigure.measure(coordinator, options);
                     }
                 }
+                case "training" -> trainingRound(options);
                 case "aggregation" -> {
                     try (FedlinkCoordinator coordinator = new FedlinkCoordinator(REPLY_TIMEOUT,
                             AggregationFigure.flowControl(options))) {
@@ -66,6 +70,21 @@ public final class CoordinatorMain {
             }
         } finally {
             coordinators.forEach(CoordinatorUnderTest::close);
+        }
+    }
+
+    /** The model path against the copying path it replaced, one fleet joined to both. */
+    private static void trainingRound(Map<String, String> options) throws Exception {
+        List<FedlinkCoordinator> coordinators = new ArrayList<>();
+        try {
+            coordinators.add(new FedlinkCoordinator(REPLY_TIMEOUT, FlowControl.defaults(), ModelTransfer.ZERO_COPY));
+            coordinators.add(new FedlinkCoordinator(REPLY_TIMEOUT, FlowControl.defaults(), ModelTransfer.COPYING));
+            for (FedlinkCoordinator coordinator : coordinators) {
+                ChildProtocol.say(ChildProtocol.PORT, coordinator.name() + " " + coordinator.port());
+            }
+            TrainingRoundFigure.measure(coordinators, options);
+        } finally {
+            coordinators.forEach(FedlinkCoordinator::close);
         }
     }
 

@@ -9,6 +9,7 @@ import io.fedlink.server.DefaultClientProxy;
 import io.fedlink.server.FlowControl;
 import io.fedlink.server.StreamSettings;
 import io.fedlink.server.TimeoutPolicy;
+import io.fedlink.wire.ModelTransfer;
 import io.grpc.Server;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,6 +28,7 @@ final class FedlinkCoordinator implements CoordinatorUnderTest {
     private final DefaultClientManager clientManager;
     private final ClientManagerServicer servicer;
     private final Server server;
+    private final ModelTransfer modelTransfer;
 
     /** As an application gets it: {@link FlowControl#defaults()}. */
     FedlinkCoordinator(Duration replyTimeout) {
@@ -38,6 +40,14 @@ final class FedlinkCoordinator implements CoordinatorUnderTest {
      * @param flowControl  the send budget and the large replies received at once
      */
     FedlinkCoordinator(Duration replyTimeout, FlowControl flowControl) {
+        this(replyTimeout, flowControl, ModelTransfer.ZERO_COPY);
+    }
+
+    /**
+     * @param modelTransfer how models cross gRPC's buffers (the default, or the copying path it replaced)
+     */
+    FedlinkCoordinator(Duration replyTimeout, FlowControl flowControl, ModelTransfer modelTransfer) {
+        this.modelTransfer = modelTransfer;
         timer = new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread thread = new Thread(runnable, "fedlink-reply-timer");
             thread.setDaemon(true);
@@ -54,14 +64,14 @@ final class FedlinkCoordinator implements CoordinatorUnderTest {
             }
         });
         ClientManagerServicer servicer = new ClientManagerServicer(clientManager, DefaultClientProxy::new,
-                new StreamSettings(replyTimeout, TimeoutPolicy.DROP, 0, flowControl), timer);
+                new StreamSettings(replyTimeout, TimeoutPolicy.DROP, 0, flowControl).withModelTransfer(modelTransfer), timer);
         this.servicer = servicer;
         server = BenchServer.start(servicer);
     }
 
     @Override
     public String name() {
-        return "fedlink";
+        return modelTransfer == ModelTransfer.ZERO_COPY ? "fedlink" : "fedlink-copying";
     }
 
     @Override
@@ -94,7 +104,7 @@ final class FedlinkCoordinator implements CoordinatorUnderTest {
     public List<Peer> peers() {
         List<Peer> peers = new ArrayList<>();
         for (ClientProxy client : clientManager.all()) {
-            peers.add(client::runAsync);
+            peers.add((instruction, handled) -> client.runAsync(instruction, client.stream().defaultReplyTimeout(), handled));
         }
         return peers;
     }

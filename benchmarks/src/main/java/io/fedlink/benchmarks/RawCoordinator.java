@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
@@ -123,7 +124,7 @@ final class RawCoordinator implements CoordinatorUnderTest {
         }
 
         @Override
-        public CompletableFuture<ClientMessage> send(ServerMessage instruction) {
+        public CompletableFuture<ClientMessage> send(ServerMessage instruction, CompletionStage<?> handled) {
             CompletableFuture<ClientMessage> reply = new CompletableFuture<>();
             if (!pending.compareAndSet(null, reply)) {
                 return CompletableFuture.failedFuture(new IllegalStateException("raw client busy"));

@@ -21,7 +21,7 @@ final class Rounds {
     /**
      * Sends {@code instruction} to every peer in order and blocks until all replied; each reply's latency (send to
      * reply, nanoseconds) goes to {@code latencies[i]} if that array is given, each reply to {@code onReply} (on the
-     * gRPC thread that completed it) if given.
+     * gRPC thread that completed it) if given, after which the reply is done with.
      *
      * @throws IllegalStateException if a reply fails, is not a {@code fit_res}, or does not come within {@code timeoutSeconds}
      */
@@ -31,7 +31,8 @@ final class Rounds {
         for (int i = 0; i < done.length; i++) {
             int slot = i;
             long sent = System.nanoTime();
-            done[i] = peers.get(i).send(instruction).thenAccept(reply -> {
+            CompletableFuture<Void> handled = new CompletableFuture<>();
+            done[i] = peers.get(i).send(instruction, handled).thenAccept(reply -> {
                 long arrived = System.nanoTime();
                 if (!reply.hasFitRes()) {
                     throw new IllegalStateException("expected fit_res, got " + reply.getMsgCase());
@@ -42,7 +43,7 @@ final class Rounds {
                 if (onReply != null) {
                     onReply.accept(reply);
                 }
-            });
+            }).whenComplete((ignored, error) -> handled.complete(null));
         }
         try {
             CompletableFuture.allOf(done).get(timeoutSeconds, TimeUnit.SECONDS);
@@ -68,12 +69,16 @@ final class Rounds {
             if (!slots.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
                 throw new IllegalStateException("round did not finish within " + timeoutSeconds + " s");
             }
-            done[i] = peers.get(i).send(instruction).thenAccept(reply -> {
+            CompletableFuture<Void> handled = new CompletableFuture<>();
+            done[i] = peers.get(i).send(instruction, handled).thenAccept(reply -> {
                 if (!reply.hasFitRes()) {
                     throw new IllegalStateException("expected fit_res, got " + reply.getMsgCase());
                 }
                 onReply.accept(reply);
-            }).whenComplete((ignored, error) -> slots.release());
+            }).whenComplete((ignored, error) -> {
+                handled.complete(null);
+                slots.release();
+            });
         }
         try {
             CompletableFuture.allOf(done).get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);

@@ -12,8 +12,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Figure 2, model transfer: a model of float32 {@code .npy} tensors sent to K clients in a {@code fit_ins}, each
- * answering with an update of the same size. Effective throughput counts both directions. Both coordinators in
- * one JVM, rounds alternating; the copy baseline is measured in the same JVM.
+ * answering with an update of the same size. Effective throughput counts both directions; the coordinator's CPU
+ * (its JVM's process CPU time over the round and a full collection after it, so that each round pays for its own
+ * garbage) is given per GB moved. Both coordinators in one JVM, rounds
+ * alternating; the copy baseline is measured in the same JVM.
  */
 final class TransferFigure {
 
@@ -53,6 +55,11 @@ final class TransferFigure {
                         ratio == null ? null : ratio >= 0.8, null));
                 rows.add(new ResultRow(FIGURE, setting, "GB/s vs copy", fed, "copy", copy, ResultRow.ratio(fed, copy),
                         null, null, null));
+                Double fedCpu = m.get("fedlink.cpu_s_per_gb_median");
+                Double rawCpu = m.get("raw.cpu_s_per_gb_median");
+                Double cpuRatio = m.get("cpu_ratio_median_of_pairs");
+                rows.add(new ResultRow(FIGURE, setting, "coord. CPU s/GB", fedCpu, "raw", rawCpu, cpuRatio, "ratio <= 0.5",
+                        cpuRatio == null ? null : cpuRatio <= 0.5, null));
                 rows.add(new ResultRow(FIGURE, setting, "round s (median)", m.get("fedlink.round_s_median"), "raw",
                         m.get("raw.round_s_median"), ResultRow.ratio(m.get("fedlink.round_s_median"),
                         m.get("raw.round_s_median")), null, null, null));
@@ -96,15 +103,19 @@ final class TransferFigure {
             }
         }
         List<List<Double>> rates = new ArrayList<>();
+        List<List<Double>> cpuPerGb = new ArrayList<>();
         long bytesPerRound = 0;
         for (Map.Entry<CoordinatorUnderTest, List<double[]>> entry : measured.entrySet()) {
             double bytes = 0;
             double seconds = 0;
             List<Double> roundSeconds = new ArrayList<>();
             List<Double> roundRates = new ArrayList<>();
+            List<Double> roundCpu = new ArrayList<>();
             rates.add(roundRates);
+            cpuPerGb.add(roundCpu);
             for (double[] result : entry.getValue()) {
                 roundRates.add(result[0] / result[1]);
+                roundCpu.add(result[2] / (result[0] / 1e9));
                 bytes += result[0];
                 seconds += result[1];
                 roundSeconds.add(result[1]);
@@ -113,8 +124,10 @@ final class TransferFigure {
             String name = entry.getKey().name();
             ChildProtocol.metric(name + ".gbps", bytes / seconds / 1e9);
             ChildProtocol.metric(name + ".round_s_median", Rounds.median(roundSeconds));
+            ChildProtocol.metric(name + ".cpu_s_per_gb_median", Rounds.median(roundCpu));
         }
         ChildProtocol.metric("ratio_median_of_pairs", Rounds.medianOfPairedRatios(rates.get(0), rates.get(1)));
+        ChildProtocol.metric("cpu_ratio_median_of_pairs", Rounds.medianOfPairedRatios(cpuPerGb.get(0), cpuPerGb.get(1)));
         double copySeconds = CopyBaseline.seconds(bytesPerRound);
         ChildProtocol.metric("copy.gbps", bytesPerRound / copySeconds / 1e9);
         ChildProtocol.metric("copy.seconds", copySeconds);
@@ -122,7 +135,7 @@ final class TransferFigure {
         ChildProtocol.metric("down_bytes_per_client", downBytes);
     }
 
-    /** One round; returns {bytes moved both ways, seconds}. */
+    /** One round; returns {bytes moved both ways, seconds, coordinator process CPU seconds}. */
     private static double[] round(CoordinatorUnderTest coordinator, int clients, ServerMessage instruction, long downBytes)
             throws InterruptedException {
         List<Peer> peers = coordinator.peers();
@@ -130,9 +143,12 @@ final class TransferFigure {
             throw new IllegalStateException(coordinator.name() + " has " + peers.size() + " clients, expected " + clients);
         }
         AtomicLong upBytes = new AtomicLong();
+        long cpu = HeapProbe.processCpuNanos();
         long started = System.nanoTime();
         Rounds.fitRound(peers, instruction, null, reply -> upBytes.addAndGet(reply.getSerializedSize()), 300);
         double seconds = (System.nanoTime() - started) / 1e9;
-        return new double[] {clients * (double) downBytes + upBytes.get(), seconds};
+        System.gc(); // this round's garbage is collected on this round's account, not the next coordinator's
+        double cpuSeconds = (HeapProbe.processCpuNanos() - cpu) / 1e9;
+        return new double[] {clients * (double) downBytes + upBytes.get(), seconds, cpuSeconds};
     }
 }

@@ -10,9 +10,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -34,7 +36,7 @@ class RoundsTests {
     void aRoundCollectsEveryReplyAndItsLatency() throws InterruptedException {
         List<Peer> peers = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            peers.add(instruction -> CompletableFuture.supplyAsync(() -> FIT_RES, replies));
+            peers.add((instruction, handled) -> CompletableFuture.supplyAsync(() -> FIT_RES, replies));
         }
         long[] latencies = {-1, -1, -1, -1, -1};
         AtomicInteger received = new AtomicInteger();
@@ -46,8 +48,23 @@ class RoundsTests {
     }
 
     @Test
+    void aReplyIsDoneWithOnlyOnceItsHandlerHasReturned() throws InterruptedException {
+        List<CompletableFuture<?>> handledStages = new CopyOnWriteArrayList<>();
+        List<Peer> peers = List.of((instruction, handled) -> {
+            handledStages.add(handled.toCompletableFuture());
+            return CompletableFuture.supplyAsync(() -> FIT_RES, replies);
+        });
+        AtomicBoolean doneWhileHandled = new AtomicBoolean(true);
+
+        Rounds.fitRound(peers, FIT_INS, null, reply -> doneWhileHandled.set(handledStages.get(0).isDone()), 10);
+
+        assertThat(doneWhileHandled).isFalse();
+        assertThat(handledStages).singleElement().matches(CompletableFuture::isDone);
+    }
+
+    @Test
     void aRoundFailsNamingAWrongReply() {
-        List<Peer> peers = List.of(instruction -> CompletableFuture.completedFuture(
+        List<Peer> peers = List.of((instruction, handled) -> CompletableFuture.completedFuture(
                 ClientMessage.newBuilder().setEvaluateRes(ClientMessage.EvaluateRes.getDefaultInstance()).build()));
 
         assertThatThrownBy(() -> Rounds.fitRound(peers, FIT_INS, null, null, 10))
@@ -60,7 +77,7 @@ class RoundsTests {
         AtomicInteger most = new AtomicInteger();
         List<Peer> peers = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
-            peers.add(instruction -> {
+            peers.add((instruction, handled) -> {
                 most.accumulateAndGet(outstanding.incrementAndGet(), Math::max);
                 return CompletableFuture.supplyAsync(() -> FIT_RES, replies);
             });

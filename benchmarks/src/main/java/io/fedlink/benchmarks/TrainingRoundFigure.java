@@ -1,0 +1,147 @@
+package io.fedlink.benchmarks;
+
+import io.fedlink.coordinator.FanOut;
+import io.fedlink.coordinator.FanOutSummary;
+import io.fedlink.coordinator.FedAvg;
+import io.fedlink.proto.Parameters;
+import io.fedlink.proto.ServerMessage;
+import io.fedlink.server.ClientProxy;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Figure 6, training round: one fit round with FedAvg (the model to every client, each update folded into the mean as
+ * it arrives) and one evaluate round of the new model, on fedlink's coordinator with its model path
+ * ({@link io.fedlink.wire.ModelTransfer#ZERO_COPY}) against the same coordinator on the copying path it replaced
+ * ({@link io.fedlink.wire.ModelTransfer#COPYING}: per-client encoding, copying parse). Both coordinators live in one
+ * JVM, one fleet of instant clients joins both, rounds alternate after a warm-up round each. Round time is the wall
+ * time of both fan-outs; coordinator CPU is the JVM's process CPU time over the round plus a full collection after it,
+ * so that each round pays for the garbage it leaves (the copying path leaves a model per update).
+ */
+final class TrainingRoundFigure {
+
+    static final String FIGURE = "6 training round";
+
+    private TrainingRoundFigure() {
+    }
+
+    /** Driver side: one coordinator JVM and one fleet JVM per K and model size. */
+    static List<ResultRow> run(BenchmarkPlan plan, Launcher launcher) throws InterruptedException {
+        List<ResultRow> rows = new ArrayList<>();
+        for (int clients : plan.trainingClients()) {
+            for (long modelBytes : plan.trainingModelBytes()) {
+                String setting = (modelBytes / BenchmarkPlan.MIB) + " MiB x K=" + clients + " (" + clients + " conn.)";
+                System.out.println("figure 6: " + setting);
+                String label = "training-k" + clients + "-" + (modelBytes / BenchmarkPlan.MIB) + "mib";
+                Map<String, String> arguments = new LinkedHashMap<>();
+                arguments.put("clients", String.valueOf(clients));
+                arguments.put("modelBytes", String.valueOf(modelBytes));
+                arguments.put("tensorBytes", String.valueOf(plan.tensorBytes()));
+                arguments.put("rounds", String.valueOf(plan.trainingRounds()));
+                List<String> jvm = List.of("-Xmx" + plan.largeHeap(), "-XX:MaxDirectMemorySize=" + plan.largeHeap());
+                ChildJvm coordinator = launcher.coordinator(label, jvm, "training", arguments);
+                ChildJvm fleet = null;
+                try {
+                    String zeroCopyPort = RoundTripFigure.port(coordinator, "fedlink");
+                    String copyingPort = RoundTripFigure.port(coordinator, "fedlink-copying");
+                    fleet = launcher.fleet(label, List.of("-Xmx" + plan.smallHeap()), Map.of(
+                            "ports", zeroCopyPort + "," + copyingPort, "streams", String.valueOf(clients),
+                            "replyBytes", String.valueOf(modelBytes), "tensorBytes", String.valueOf(plan.tensorBytes()),
+                            "readInstructions", "case"));
+                    coordinator.await(ChildProtocol.DONE, Duration.ofMinutes(20));
+                    rows.addAll(rows(setting, coordinator.metrics()));
+                } catch (ChildJvm.ChildFailedException e) {
+                    rows.add(new ResultRow(FIGURE, setting, "coord. CPU s/round", null, "copying", null, null,
+                            "ratio <= 0.5", null, "did not run: " + e.getMessage()));
+                } finally {
+                    if (fleet != null) {
+                        launcher.stop(fleet);
+                    }
+                    launcher.stop(coordinator);
+                }
+            }
+        }
+        return rows;
+    }
+
+    private static List<ResultRow> rows(String setting, Map<String, Double> m) {
+        List<ResultRow> rows = new ArrayList<>();
+        Double cpuRatio = m.get("cpu_ratio_median_of_pairs");
+        rows.add(new ResultRow(FIGURE, setting, "coord. CPU s/round", m.get("fedlink.cpu_s_median"), "copying",
+                m.get("fedlink-copying.cpu_s_median"), cpuRatio, "ratio <= 0.5", cpuRatio == null ? null : cpuRatio <= 0.5,
+                null));
+        rows.add(new ResultRow(FIGURE, setting, "round s", m.get("fedlink.round_s_median"), "copying",
+                m.get("fedlink-copying.round_s_median"), m.get("time_ratio_median_of_pairs"), null, null, null));
+        return rows;
+    }
+
+    /** Coordinator side: a warm-up round on each, then alternating measured rounds. */
+    static void measure(List<FedlinkCoordinator> coordinators, Map<String, String> options) throws Exception {
+        int clients = Integer.parseInt(ChildProtocol.required(options, "clients"));
+        long modelBytes = Long.parseLong(ChildProtocol.required(options, "modelBytes"));
+        int tensorBytes = Integer.parseInt(ChildProtocol.required(options, "tensorBytes"));
+        int rounds = Integer.parseInt(ChildProtocol.required(options, "rounds"));
+        Parameters model = Payloads.model(modelBytes, tensorBytes, 1f, true);
+        for (FedlinkCoordinator coordinator : coordinators) {
+            coordinator.awaitConnected(clients, Duration.ofMinutes(2));
+        }
+        for (FedlinkCoordinator coordinator : coordinators) {
+            round(coordinator, model);
+        }
+        Map<FedlinkCoordinator, List<double[]>> measured = new LinkedHashMap<>();
+        coordinators.forEach(coordinator -> measured.put(coordinator, new ArrayList<>()));
+        for (int r = 0; r < rounds; r++) {
+            List<FedlinkCoordinator> order = new ArrayList<>(coordinators);
+            if (r % 2 == 1) {
+                Collections.reverse(order);
+            }
+            for (FedlinkCoordinator coordinator : order) {
+                measured.get(coordinator).add(round(coordinator, model));
+            }
+        }
+        List<List<Double>> seconds = new ArrayList<>();
+        List<List<Double>> cpu = new ArrayList<>();
+        for (Map.Entry<FedlinkCoordinator, List<double[]>> entry : measured.entrySet()) {
+            List<Double> roundSeconds = new ArrayList<>();
+            List<Double> roundCpu = new ArrayList<>();
+            for (double[] result : entry.getValue()) {
+                roundSeconds.add(result[0]);
+                roundCpu.add(result[1]);
+            }
+            seconds.add(roundSeconds);
+            cpu.add(roundCpu);
+            String name = entry.getKey().name();
+            ChildProtocol.metric(name + ".round_s_median", Rounds.median(roundSeconds));
+            ChildProtocol.metric(name + ".cpu_s_median", Rounds.median(roundCpu));
+        }
+        ChildProtocol.metric("time_ratio_median_of_pairs", Rounds.medianOfPairedRatios(seconds.get(0), seconds.get(1)));
+        ChildProtocol.metric("cpu_ratio_median_of_pairs", Rounds.medianOfPairedRatios(cpu.get(0), cpu.get(1)));
+        ChildProtocol.metric("model_bytes", Payloads.tensorBytes(model));
+    }
+
+    /** One fit round with FedAvg and one evaluate round; returns {seconds, coordinator CPU seconds}. */
+    private static double[] round(FedlinkCoordinator coordinator, Parameters model) throws InterruptedException {
+        List<ClientProxy> clients = coordinator.clientManager().all();
+        FanOut fanOut = new FanOut(clients.size(), CoordinatorMain.REPLY_TIMEOUT);
+        long cpu = HeapProbe.processCpuNanos();
+        long started = System.nanoTime();
+        FedAvg fedAvg = new FedAvg(model);
+        FanOutSummary fit = fanOut.stream(clients, Payloads.fitIns(model),
+                (client, reply) -> fedAvg.add(client.id(), reply.getFitRes()));
+        ServerMessage evaluateIns = ServerMessage.newBuilder().setEvaluateIns(ServerMessage.EvaluateIns.newBuilder()
+                .setParameters(fedAvg.result())).build();
+        FanOutSummary evaluate = fanOut.stream(clients, evaluateIns, (client, reply) -> { });
+        double seconds = (System.nanoTime() - started) / 1e9;
+        System.gc(); // this round's garbage is collected on this round's account
+        double cpuSeconds = (HeapProbe.processCpuNanos() - cpu) / 1e9;
+        if (!fit.failures().isEmpty() || !evaluate.failures().isEmpty()) {
+            throw new IllegalStateException(coordinator.name() + ": a client failed: " + fit.failures() + " "
+                    + evaluate.failures());
+        }
+        return new double[] {seconds, cpuSeconds};
+    }
+}
