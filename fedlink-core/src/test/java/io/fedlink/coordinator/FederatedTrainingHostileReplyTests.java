@@ -63,7 +63,7 @@ class FederatedTrainingHostileReplyTests {
 
     private RoundRecord playOneRound(int clients) {
         TrainingResult result = assertTimeoutPreemptively(BOUND, () -> FederatedTraining.builder(federation.manager, INITIAL)
-                .rounds(1).minClients(clients).fitTimeout(Duration.ofSeconds(30)).build().run());
+                .rounds(1).strategy(FederatedTrainingTests.fedAvg(clients)).fitTimeout(Duration.ofSeconds(30)).build().run());
         return result.history().last().orElseThrow();
     }
 

@@ -28,7 +28,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real coordinator (ClientManagerServicer over the in-process transport) and clients that are real
- * {@code Join} streams opened with {@link ConnectionTemplate}, each answering on its own thread.
+ * {@code Join} streams opened with {@link ConnectionTemplate}, each answering on its own thread. Like a Flower client,
+ * each one acknowledges {@code reconnect_ins} (the end of training) and hangs up.
  */
 final class InProcessFederation implements AutoCloseable {
 
@@ -38,7 +39,7 @@ final class InProcessFederation implements AutoCloseable {
         ClientMessage answer(ServerMessage instruction, Connection connection) throws Exception;
     }
 
-    final DefaultClientManager manager = new DefaultClientManager(Duration.ofSeconds(30), 1000);
+    final DefaultClientManager manager;
     private final String name = "fedlink-coordinator-test-" + UUID.randomUUID();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "fedlink-test-timer");
@@ -52,6 +53,12 @@ final class InProcessFederation implements AutoCloseable {
     private final List<Connection> connections = new CopyOnWriteArrayList<>();
 
     InProcessFederation() throws IOException {
+        this(Duration.ofSeconds(30));
+    }
+
+    /** A federation whose quorum waits give up after {@code quorumTimeout}. */
+    InProcessFederation(Duration quorumTimeout) throws IOException {
+        manager = new DefaultClientManager(quorumTimeout, 1000);
         servicer = new ClientManagerServicer(manager, DefaultClientProxy::new,
                 new StreamSettings(Duration.ofSeconds(30), TimeoutPolicy.DROP), timer);
         server = InProcessServerBuilder.forName(name).addService(servicer).build().start();
@@ -90,6 +97,12 @@ final class InProcessFederation implements AutoCloseable {
             connection.dispatch(ClientMessage.getDefaultInstance()); // the seed's hand-shake
             while (!Thread.currentThread().isInterrupted()) {
                 ServerMessage instruction = connection.consume();
+                if (instruction.hasReconnectIns()) { // Flower's end of training: acknowledge and hang up
+                    connection.dispatch(ClientMessage.newBuilder().setDisconnectRes(ClientMessage.DisconnectRes.newBuilder()
+                            .setReason(io.fedlink.proto.Reason.RECONNECT)).build());
+                    connection.close();
+                    return;
+                }
                 ClientMessage reply = behaviour.answer(instruction, connection);
                 if (reply != null) {
                     connection.dispatch(reply);

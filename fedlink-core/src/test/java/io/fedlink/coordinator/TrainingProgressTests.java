@@ -117,7 +117,7 @@ class TrainingProgressTests {
             federation.join((ins, c) -> ins.hasFitIns() ? fitRes(ins.getFitIns().getParameters(), 10)
                     : evaluateRes(0.5, 10, Map.of()));
         }
-        FederatedTraining.builder(federation.manager, MODEL).rounds(3).minClients(2).listener(progress)
+        FederatedTraining.builder(federation.manager, MODEL).rounds(3).strategy(FederatedTrainingTests.fedAvg(2)).listener(progress)
                 .build().run();
 
         assertThat(progress.rounds()).extracting(RoundRecord::round).containsExactly(1, 2, 3);

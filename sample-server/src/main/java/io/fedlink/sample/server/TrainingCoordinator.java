@@ -4,7 +4,6 @@ import io.fedlink.autoconfigure.FederatedTrainingConfigurer;
 import io.fedlink.coordinator.RoundRecord;
 import io.fedlink.coordinator.TrainingResult;
 import io.fedlink.proto.Parameters;
-import io.fedlink.proto.Scalar;
 import io.fedlink.server.ClientManager;
 import io.fedlink.proto.ServerMessage;
 import io.fedlink.tensor.DType;
@@ -12,7 +11,6 @@ import io.fedlink.tensor.NdArray;
 import io.fedlink.tensor.ParametersCodec;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -76,10 +74,7 @@ class TrainingCoordinator implements ApplicationRunner {
         try {
             Parameters initial = ParametersCodec.encode(NdArray.zeros(DType.FLOAT32, properties.getFeatures()),
                     NdArray.zeros(DType.FLOAT32, 1));
-            Map<String, Scalar> fitConfig = Map.of(
-                    "learning_rate", Scalar.newBuilder().setDouble(properties.getLearningRate()).build(),
-                    "local_epochs", Scalar.newBuilder().setSint64(properties.getLocalEpochs()).build());
-            TrainingResult result = training.builder(initial).fitConfig(round -> withRound(fitConfig, round)).build().run();
+            TrainingResult result = training.builder(initial).build().run();
             logSummary(result.history().rounds(), Duration.ofNanos(System.nanoTime() - started));
             phase = Phase.FINISHED;
         } catch (InterruptedException e) {
@@ -97,12 +92,6 @@ class TrainingCoordinator implements ApplicationRunner {
             int code = exitCode;
             System.exit(SpringApplication.exit(context, () -> code));
         }
-    }
-
-    private static Map<String, Scalar> withRound(Map<String, Scalar> config, int round) {
-        Map<String, Scalar> withRound = new java.util.HashMap<>(config);
-        withRound.put("round", Scalar.newBuilder().setSint64(round).build());
-        return withRound;
     }
 
     private void logSummary(List<RoundRecord> rounds, Duration total) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fedlink.autoconfigure.FedlinkClientProperties;
 import io.fedlink.autoconfigure.FedlinkServerProperties;
+import io.fedlink.autoconfigure.FedlinkStrategyProperties;
 import java.beans.PropertyDescriptor;
 import java.io.InputStream;
 import java.net.URL;
@@ -48,6 +49,7 @@ class ConfigurationMetadataTests {
         }
         collect("fedlink.server", new FedlinkServerProperties());
         collect("fedlink.client", new FedlinkClientProperties());
+        collect("fedlink.server.strategy", new FedlinkStrategyProperties());
     }
 
     @Test

@@ -1,6 +1,5 @@
-package io.fedlink.coordinator;
+package io.fedlink.strategy.aggregate;
 
-import static io.fedlink.coordinator.Replies.scalar;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -9,6 +8,14 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class WeightedMetricsTests {
+
+    private static Scalar scalar(double value) {
+        return Scalar.newBuilder().setDouble(value).build();
+    }
+
+    private static Scalar scalar(String value) {
+        return Scalar.newBuilder().setString(value).build();
+    }
 
     @Test
     void averagesEachNumericMetricOverTheClientsThatReportedIt() {

@@ -1,0 +1,6 @@
+/**
+ * The mathematics every strategy shares, in one place as Flower keeps it in its {@code aggregate} module: the
+ * streaming weighted mean (an accumulator fed one update at a time, also what a relay answers upstream with), the
+ * tensor layout every update of a round must share, and weighted averages of losses and metrics.
+ */
+package io.fedlink.strategy.aggregate;
