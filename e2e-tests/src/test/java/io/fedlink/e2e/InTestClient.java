@@ -7,9 +7,14 @@ import io.fedlink.client.ConnectionTemplate;
 import io.fedlink.client.FederatedClient;
 import io.fedlink.proto.ClientMessage.EvaluateRes;
 import io.fedlink.proto.ClientMessage.FitRes;
+import io.fedlink.proto.ClientMessage.GetParametersRes;
 import io.fedlink.proto.Scalar;
 import io.fedlink.proto.ServerMessage.EvaluateIns;
 import io.fedlink.proto.ServerMessage.FitIns;
+import io.fedlink.proto.ServerMessage.GetParametersIns;
+import io.fedlink.tensor.DType;
+import io.fedlink.tensor.NdArray;
+import io.fedlink.tensor.ParametersCodec;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.time.Duration;
@@ -20,7 +25,8 @@ import java.util.function.IntConsumer;
 
 /**
  * A fedlink client run by a {@link ClientRunner} in the test JVM, on its own channel (its own TCP connection):
- * {@code fit} answers with the parameters it was sent after {@code fitDelay}, {@code evaluate} with loss 0.5. It
+ * {@code getParameters} gives the sample model's layout (20 weights and a bias, zeros), {@code fit} answers with the
+ * parameters it was sent after {@code fitDelay}, {@code evaluate} with loss 0.5. It
  * records the round of every fit it was asked for, and tells {@code onFit} as each one starts.
  */
 final class InTestClient implements AutoCloseable {
@@ -32,6 +38,12 @@ final class InTestClient implements AutoCloseable {
     InTestClient(int port, Duration fitDelay, IntConsumer onFit) {
         channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
         runner = new ClientRunner(new ConnectionTemplate(channel, 64 * 1024 * 1024, "127.0.0.1:" + port), new FederatedClient() {
+            @Override
+            public GetParametersRes getParameters(GetParametersIns ins) {
+                return GetParametersRes.newBuilder().setParameters(ParametersCodec.encode(
+                        NdArray.zeros(DType.FLOAT32, 20), NdArray.zeros(DType.FLOAT32, 1))).build();
+            }
+
             @Override
             public FitRes fit(FitIns ins) {
                 int round = (int) ins.getConfigOrDefault("round", Scalar.getDefaultInstance()).getSint64();

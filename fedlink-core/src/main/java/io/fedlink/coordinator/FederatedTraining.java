@@ -166,6 +166,7 @@ public final class FederatedTraining {
     }
 
     private TrainingResult runRounds() throws InterruptedException {
+        long started = System.nanoTime();
         History played = new History();
         int first = 1;
         Parameters model;
@@ -207,6 +208,7 @@ public final class FederatedTraining {
                 break;
             }
         }
+        log.info(summary(played, Duration.ofNanos(System.nanoTime() - started)));
         if (disconnectWhenDone) {
             disconnectClients();
         }
@@ -221,6 +223,22 @@ public final class FederatedTraining {
         } catch (RuntimeException e) {
             log.warn("Centralized evaluation of the initial model failed", e);
         }
+    }
+
+    /** {@code Training finished: 5 rounds (5 completed) in 12.3 s; round 5: loss 0.412, accuracy 0.871}. */
+    private String summary(History played, Duration took) {
+        List<RoundRecord> records = played.rounds();
+        long completed = records.stream().filter(RoundRecord::completed).count();
+        StringBuilder line = new StringBuilder("Training finished: ").append(records.size()).append(" rounds (")
+                .append(completed).append(" completed) in ")
+                .append(String.format(Locale.ROOT, "%.1f s", took.toNanos() / 1e9));
+        played.last().filter(RoundRecord::hasLoss).ifPresent(last -> {
+            line.append("; round ").append(last.round()).append(": loss ")
+                    .append(String.format(Locale.ROOT, "%.3f", last.loss()));
+            last.metrics().forEach((name, value) -> line.append(", ").append(name).append(' ')
+                    .append(String.format(Locale.ROOT, "%.3f", value)));
+        });
+        return line.toString();
     }
 
     private void report(RoundRecord record) {
@@ -247,7 +265,7 @@ public final class FederatedTraining {
                 .setReconnectIns(ServerMessage.ReconnectIns.newBuilder().setSeconds(0)).build();
         try {
             FanOutResult acknowledged = new FanOut(maxInFlight, DISCONNECT_TIMEOUT).call(clients, reconnect);
-            log.info("Training done: sent reconnect_ins{{seconds: 0}} to {} client(s), {} acknowledged", clients.size(),
+            log.info("Training done: sent reconnect_ins{seconds: 0} to {} client(s), {} acknowledged", clients.size(),
                     acknowledged.replies().size());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -6,6 +6,7 @@ import io.fedlink.coordinator.FileCheckpointStore;
 import io.fedlink.coordinator.RoundListener;
 import io.fedlink.proto.Parameters;
 import io.fedlink.server.ClientManager;
+import io.fedlink.strategy.InitialParameters;
 import io.fedlink.strategy.Strategy;
 import java.util.List;
 
@@ -20,18 +21,25 @@ public class FederatedTrainingConfigurer {
     private final Strategy strategy;
     private final FedlinkServerProperties properties;
     private final List<RoundListener> listeners;
+    private final InitialParameters initialParameters;
 
+    /**
+     * @param initialParameters the first round's model of every training built here, or {@code null} to take the
+     *                          strategy's or ask a client
+     */
     public FederatedTrainingConfigurer(ClientManager clientManager, Strategy strategy, FedlinkServerProperties properties,
-                                       List<RoundListener> listeners) {
+                                       List<RoundListener> listeners, InitialParameters initialParameters) {
         this.clientManager = clientManager;
         this.strategy = strategy;
         this.properties = properties;
         this.listeners = List.copyOf(listeners);
+        this.initialParameters = initialParameters;
     }
 
     /**
      * A builder for a training with the strategy bean, starting from the latest checkpoint if any, else from the
-     * strategy's initial parameters, else from one random client's {@code get_parameters}.
+     * {@code InitialParameters} bean or {@code fedlink.server.training.initial-model}, else from the strategy's
+     * initial parameters, else from one random client's {@code get_parameters}.
      */
     public FederatedTrainingBuilder builder() {
         FedlinkServerProperties.Training training = properties.getTraining();
@@ -43,7 +51,11 @@ public class FederatedTrainingConfigurer {
                 .evaluateTimeout(properties.getReplyTimeout())
                 .minFitResults(training.getMinFitResults())
                 .minFitFraction(training.getMinFitFraction())
-                .onRoundFailure(training.getOnRoundFailure());
+                .onRoundFailure(training.getOnRoundFailure())
+                .disconnectClientsWhenDone(training.isDisconnectClientsWhenDone());
+        if (initialParameters != null) {
+            builder.initialParameters(initialParameters.get());
+        }
         if (training.getCheckpointDirectory() != null) {
             builder.checkpointStore(new FileCheckpointStore(training.getCheckpointDirectory(), training.getCheckpointsKept()));
         }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fedlink.coordinator.TrainingProgress;
+import io.fedlink.coordinator.TrainingRun;
 import io.fedlink.coordinator.TrainingProgress.CurrentRound;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,10 +41,7 @@ class DashboardControllerTests {
     TrainingProgress progress;
 
     @Autowired
-    TrainingCoordinator coordinator;
-
-    @Autowired
-    SampleProperties sample;
+    TrainingRun run;
 
     @Test
     void statusFollowsTrainingFromTheQuorumWaitThroughALiveRoundToTheEnd() throws Exception {
@@ -56,7 +54,7 @@ class DashboardControllerTests {
         assertThat(waiting.get("current").isNull()).isTrue();
         assertThat(waiting.get("history")).isEmpty();
 
-        try (TestClients clients = TestClients.start(grpcPort.get(), 3, sample.getFeatures(), Duration.ZERO)) {
+        try (TestClients clients = TestClients.start(grpcPort.get(), 3, PacedLogisticClient.FEATURES, Duration.ZERO)) {
             clients.gate.allow(1);
             clients.gate.allow(0, 2);
             Waits.until("round 2 has one fit reply", BOUND,
@@ -91,7 +89,7 @@ class DashboardControllerTests {
             });
 
             clients.gate.open();
-            Waits.until("training finishes", BOUND, () -> coordinator.phase() == TrainingCoordinator.Phase.FINISHED);
+            Waits.until("training finishes", BOUND, () -> run.phase() == TrainingRun.Phase.FINISHED);
         }
         JsonNode done = Http.json(httpPort, "/api/status");
         assertThat(done.get("state").asText()).isEqualTo("finished");

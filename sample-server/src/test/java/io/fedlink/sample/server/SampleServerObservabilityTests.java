@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fedlink.coordinator.TrainingProgress;
+import io.fedlink.coordinator.TrainingRun;
 import io.fedlink.coordinator.TrainingProgress.CurrentRound;
 import io.fedlink.event.RoundCompletedEvent;
 import io.fedlink.event.RoundStartedEvent;
@@ -62,10 +63,7 @@ class SampleServerObservabilityTests {
     TrainingProgress progress;
 
     @Autowired
-    TrainingCoordinator coordinator;
-
-    @Autowired
-    SampleProperties sample;
+    TrainingRun run;
 
     @Autowired
     RoundEvents events;
@@ -77,7 +75,7 @@ class SampleServerObservabilityTests {
         assertThat(waiting.at("/components/fedlink/details/quorumReached").asBoolean()).isFalse();
         assertThat(waiting.at("/components/fedlink/details/minClients").asInt()).isEqualTo(3);
 
-        try (TestClients clients = TestClients.start(grpcPort.get(), 3, sample.getFeatures(), Duration.ZERO)) {
+        try (TestClients clients = TestClients.start(grpcPort.get(), 3, PacedLogisticClient.FEATURES, Duration.ZERO)) {
             clients.gate.allow(2);
             Waits.until("round 3 waits for its fits", BOUND,
                     () -> progress.current().filter(new CurrentRound(3, 3, 0, 0)::equals).isPresent());
@@ -108,7 +106,7 @@ class SampleServerObservabilityTests {
             assertThat(sample(prometheus, "fedlink_bytes_sent_bytes_total")).isPositive();
 
             clients.gate.open();
-            Waits.until("training finishes", BOUND, () -> coordinator.phase() == TrainingCoordinator.Phase.FINISHED);
+            Waits.until("training finishes", BOUND, () -> run.phase() == TrainingRun.Phase.FINISHED);
         }
         Waits.until("all six round events arrive", BOUND, () -> events.heard.size() == 6);
         assertThat(events.heard).extracting(event -> event.getClass().getSimpleName() + " " + round(event))

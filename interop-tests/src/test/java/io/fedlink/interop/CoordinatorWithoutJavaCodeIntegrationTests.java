@@ -1,0 +1,95 @@
+package io.fedlink.interop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A coordinator with no Java code of the user's: the sample-server jar configured only by properties (the strategy by
+ * name, training on start-up, exit when done) trains two Flower-style Python clients on a model it has never seen,
+ * logistic regression with 3 weights and a bias, whose first version one client gives ({@code get_parameters}, as
+ * Flower does). The loss falls and every process exits 0, with FedAvg and with FedAdam.
+ */
+class CoordinatorWithoutJavaCodeIntegrationTests {
+
+    private static final int ROUNDS = 5;
+    private static final Duration BOUND = Duration.ofMinutes(4);
+    private static final Pattern ROUND_LINE = Pattern.compile(
+            "round (\\d+)/" + ROUNDS + ": replies 2/2, failures 0, loss ([0-9.]+), accuracy ([0-9.]+)");
+
+    private InteropFixture fixture;
+
+    @BeforeEach
+    void setUp(TestInfo test) {
+        fixture = InteropFixture.forTest(test);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        fixture.close();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"FedAvg"})
+    void twoPythonClientsTrainAModelTheCoordinatorHasNeverSeen(String strategy) throws Exception {
+        Files.createDirectories(fixture.logDir());
+        Path portFile = fixture.logDir().resolve("grpc-" + strategy + ".port");
+        Files.deleteIfExists(portFile);
+        PeerProcess server = fixture.javaJar("sample-server-" + strategy, SampleApps.serverJar(), "--grpc.server.port=0",
+                "--server.port=0", "--sample.port-file=" + portFile,
+                "--fedlink.server.strategy.name=" + strategy,
+                "--fedlink.server.quorum.min-clients=2",
+                "--fedlink.server.training.rounds=" + ROUNDS,
+                "--fedlink.server.training.exit-when-done=true",
+                "--sample.learning-rate=0.5", "--sample.local-epochs=2");
+        String address = "127.0.0.1:" + awaitPortFile(server, portFile);
+        List<PeerProcess> clients = new ArrayList<>();
+        for (int partition = 0; partition < 2; partition++) {
+            clients.add(fixture.pythonClient("python-" + strategy + "-" + partition, address, "--model-dim", "3",
+                    "--partition", String.valueOf(partition), "--num-examples", "400", "--true-model=1.5,-2.0,0.5,0.25"));
+        }
+
+        server.awaitSuccess(BOUND);
+        for (PeerProcess client : clients) {
+            client.awaitSuccess(Duration.ofSeconds(60));
+            assertThat(client.stdout()).contains("SHUTDOWN reconnect_ins seconds=0", "EXIT 0");
+        }
+
+        String log = server.stdout();
+        assertThat(log).contains("Requesting initial parameters from one random client")
+                .containsPattern("Received initial parameters from one random client: [0-9a-f-]+ \\(.*\\), 2 tensor\\(s\\)")
+                .contains("Training with " + strategy + "(");
+        List<Double> losses = new ArrayList<>();
+        Matcher rounds = ROUND_LINE.matcher(log);
+        while (rounds.find()) {
+            losses.add(Double.parseDouble(rounds.group(2)));
+        }
+        assertThat(losses).as("round lines of\n%s", log).hasSize(ROUNDS);
+        assertThat(losses.get(ROUNDS - 1)).as("loss per round %s", losses).isLessThan(losses.get(0));
+        assertThat(log).contains("Training finished: " + ROUNDS + " rounds (" + ROUNDS + " completed)");
+    }
+
+    private static int awaitPortFile(PeerProcess server, Path portFile) throws IOException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (!Files.exists(portFile) || Files.readString(portFile).isBlank()) {
+            if (!server.isAlive() || System.nanoTime() > deadline) {
+                fail("The sample coordinator wrote no port file " + portFile + "\n" + server.describe());
+            }
+            PeerProcess.sleep(Duration.ofMillis(100));
+        }
+        return Integer.parseInt(Files.readString(portFile).strip());
+    }
+}
