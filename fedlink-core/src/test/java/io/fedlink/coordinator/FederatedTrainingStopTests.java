@@ -87,7 +87,12 @@ class FederatedTrainingStopTests {
         assertThat(training.history().rounds()).extracting(RoundRecord::round).containsExactly(1);
         assertThat(strategy.closedFitAggregators).as("round 2's aggregator was closed").hasValue(2);
 
-        release.countDown(); // the held replies arrive late and are discarded
+        release.countDown(); // the held replies arrive late and are discarded; then the streams are free again
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (federation.manager.all().stream().anyMatch(client -> client.stream().instructionInFlight().isPresent())) {
+            assertThat(System.nanoTime()).as("the late replies arrive").isLessThan(deadline);
+            Thread.sleep(10);
+        }
         TrainingResult resumed = FederatedTraining.builder(federation.manager, INITIAL).rounds(3)
                 .strategy(FederatedTrainingTests.fedAvg(2)).checkpointStore(store).disconnectClientsWhenDone(false)
                 .build().run();

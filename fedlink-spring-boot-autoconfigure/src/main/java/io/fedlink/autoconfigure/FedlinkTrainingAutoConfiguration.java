@@ -55,7 +55,13 @@ public class FedlinkTrainingAutoConfiguration {
         fitConfig.ifAvailable(options::onFitConfig);
         evaluateConfig.ifAvailable(options::onEvaluateConfig);
         evaluateFunction.ifAvailable(options::evaluateFunction);
-        return strategy.getName().create(options.build());
+        try {
+            return strategy.getDifferentialPrivacy().settings()
+                    .wrap(strategy.getName().create(options.build(), strategy.parameters()));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigurationPropertyValueException("fedlink.server.strategy.name",
+                    strategy.getName().flowerName(), e.getMessage());
+        }
     }
 
     @Bean

@@ -43,7 +43,7 @@ class CoordinatorWithoutJavaCodeIntegrationTests {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"FedAvg"})
+    @ValueSource(strings = {"FedAvg", "FedAdam"})
     void twoPythonClientsTrainAModelTheCoordinatorHasNeverSeen(String strategy) throws Exception {
         Files.createDirectories(fixture.logDir());
         Path portFile = fixture.logDir().resolve("grpc-" + strategy + ".port");

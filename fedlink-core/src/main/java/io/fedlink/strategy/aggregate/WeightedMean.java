@@ -1,10 +1,8 @@
 package io.fedlink.strategy.aggregate;
 
-import com.google.protobuf.UnsafeByteOperations;
 import io.fedlink.proto.Parameters;
 import io.fedlink.server.ClientUpdateRejectedException;
 import io.fedlink.tensor.NdArray;
-import io.fedlink.tensor.Npy;
 import io.fedlink.tensor.NpyHeader;
 import io.fedlink.tensor.ParametersCodec;
 import java.nio.ByteBuffer;
@@ -96,8 +94,8 @@ public final class WeightedMean {
     }
 
     /**
-     * The mean as {@code .npy} parameters, written one tensor at a time (at most the sums, one mean tensor and its
-     * encoding are alive together).
+     * The mean as {@code .npy} parameters, each tensor written straight into its encoding (at most the sums and
+     * the result are alive together).
      *
      * @throws IllegalStateException if no update was added
      */
@@ -105,7 +103,11 @@ public final class WeightedMean {
         requireUpdates();
         Parameters.Builder result = Parameters.newBuilder().setTensorType(ParametersCodec.NUMPY_TENSOR_TYPE);
         for (int t = 0; t < layout.size(); t++) {
-            result.addTensors(UnsafeByteOperations.unsafeWrap(Npy.write(mean(t))));
+            OutputTensor tensor = new OutputTensor(layout.tensor(t));
+            for (int i = 0; i < tensor.size(); i++) {
+                tensor.set(i, meanOf(t, i));
+            }
+            result.addTensors(tensor.bytes());
         }
         return result.build();
     }
@@ -130,8 +132,11 @@ public final class WeightedMean {
      */
     public synchronized double meanElement(int t, int i) {
         requireUpdates();
-        double sum = floatSums[t] != null ? floatSums[t][i] : doubleSums[t][i];
-        return floatSums[t] != null ? (float) (sum / totalWeight) : sum / totalWeight;
+        return meanOf(t, i);
+    }
+
+    private double meanOf(int t, int i) {
+        return floatSums[t] != null ? floatSums[t][i] / (double) totalWeight : doubleSums[t][i] / totalWeight;
     }
 
     private void requireUpdates() {
