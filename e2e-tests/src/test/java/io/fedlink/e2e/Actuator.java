@@ -1,5 +1,7 @@
 package io.fedlink.e2e;
 
+import static org.awaitility.Awaitility.await;
+
 import com.jayway.jsonpath.JsonPath;
 import java.io.IOException;
 import java.net.URI;
@@ -9,7 +11,10 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
+import org.awaitility.core.ConditionTimeoutException;
 
 /** Reads a coordinator's actuator endpoints over HTTP on 127.0.0.1; every request is bounded (5 s). */
 final class Actuator {
@@ -58,23 +63,24 @@ final class Actuator {
      *
      * @return the nanoTime of the first poll that saw the condition hold
      */
-    long awaitClients(String what, Duration bound, Predicate<List<String>> condition) throws InterruptedException {
-        long deadline = System.nanoTime() + bound.toNanos();
-        List<String> last = null;
-        Exception lastError = null;
-        while (System.nanoTime() < deadline) {
-            try {
-                last = clientIds();
-                long seen = System.nanoTime();
-                if (condition.test(last)) {
-                    return seen;
+    long awaitClients(String what, Duration bound, Predicate<List<String>> condition) {
+        AtomicReference<Object> last = new AtomicReference<>("no answer");
+        AtomicLong seen = new AtomicLong();
+        try {
+            await(what).atMost(bound).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20)).until(() -> {
+                try {
+                    List<String> ids = clientIds();
+                    seen.set(System.nanoTime());
+                    last.set(ids);
+                    return condition.test(ids);
+                } catch (IOException e) {
+                    last.set(e);
+                    return false;
                 }
-            } catch (IOException e) {
-                lastError = e;
-            }
-            Thread.sleep(20);
+            });
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("Timed out after " + bound + " waiting until " + what + "; last answer " + last.get(), e);
         }
-        throw new AssertionError("Timed out after " + bound + " waiting until " + what + "; clients now " + last
-                + (lastError == null ? "" : "; last error " + lastError));
+        return seen.get();
     }
 }

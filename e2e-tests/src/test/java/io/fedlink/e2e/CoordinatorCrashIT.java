@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fedlink.coordinator.Checkpoint;
 import io.fedlink.coordinator.FileCheckpointStore;
 import io.fedlink.coordinator.RoundRecord;
-import io.fedlink.e2e.AppProcess.RoundLine;
+import io.fedlink.test.process.ManagedProcess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -32,8 +32,8 @@ class CoordinatorCrashIT {
             String[] settings = {"--fedlink.server.quorum.min-clients=3", "--fedlink.server.training.rounds=5",
                     "--fedlink.server.training.checkpoint-directory=" + directory,
                     "--fedlink.server.training.checkpoints-kept=10"};
-            AppProcess first = federation.startCoordinator(settings);
-            List<AppProcess> clients = List.of(federation.startClient(0, 3, "--sample.fit-delay=2s"),
+            ManagedProcess first = federation.startCoordinator(settings);
+            List<ManagedProcess> clients = List.of(federation.startClient(0, 3, "--sample.fit-delay=2s"),
                     federation.startClient(1, 3, "--sample.fit-delay=2s"),
                     federation.startClient(2, 3, "--sample.fit-delay=2s"));
 
@@ -47,7 +47,7 @@ class CoordinatorCrashIT {
                     .containsExactlyElementsOf(before.history().rounds().stream().map(RoundRecord::round).toList());
             assertThat(before.round()).isEqualTo(2);
 
-            AppProcess second = federation.startCoordinator(settings);
+            ManagedProcess second = federation.startCoordinator(settings);
             long restarted = System.nanoTime();
             long back = federation.actuator().awaitClients("the clients are back", BOUND, ids -> ids.size() == 3);
             Duration reconnected = Duration.ofNanos(back - restarted);
@@ -64,7 +64,7 @@ class CoordinatorCrashIT {
             assertThat(after.history().rounds().subList(0, before.round()))
                     .as("the rounds finished before the crash, exactly as recorded then")
                     .isEqualTo(before.history().rounds());
-            for (AppProcess client : clients) {
+            for (ManagedProcess client : clients) {
                 assertThat(client.awaitExit(Duration.ofSeconds(60))).as(client.name() + " exit code").isZero();
                 assertThat(client.output()).contains("Reconnecting to coordinator");
             }
@@ -79,8 +79,8 @@ class CoordinatorCrashIT {
             String[] settings = {"--fedlink.server.quorum.min-clients=3", "--fedlink.server.training.rounds=5",
                     "--fedlink.server.training.checkpoint-directory=" + directory,
                     "--fedlink.server.training.checkpoints-kept=10"};
-            AppProcess first = federation.startCoordinator(settings);
-            List<AppProcess> clients = List.of(federation.startClient(0, 3, "--sample.fit-delay=2s"),
+            ManagedProcess first = federation.startCoordinator(settings);
+            List<ManagedProcess> clients = List.of(federation.startClient(0, 3, "--sample.fit-delay=2s"),
                     federation.startClient(1, 3, "--sample.fit-delay=2s"),
                     federation.startClient(2, 3, "--sample.fit-delay=2s"));
 
@@ -98,7 +98,7 @@ class CoordinatorCrashIT {
             Checkpoint before = store.loadLatest().orElseThrow();
             assertThat(before.history().rounds()).allSatisfy(round -> assertThat(round.completed()).isTrue());
 
-            AppProcess second = federation.startCoordinator(settings);
+            ManagedProcess second = federation.startCoordinator(settings);
             long restarted = System.nanoTime();
             long back = federation.actuator().awaitClients("the clients are back", BOUND, ids -> ids.size() == 3);
             Duration reconnected = Duration.ofNanos(back - restarted);
@@ -114,7 +114,7 @@ class CoordinatorCrashIT {
             assertThat(after.history().rounds()).extracting(RoundRecord::round).containsExactly(1, 2, 3, 4, 5);
             assertThat(after.history().rounds()).allSatisfy(round -> assertThat(round.completed()).isTrue());
             assertThat(after.history().rounds().subList(0, 2)).isEqualTo(before.history().rounds());
-            for (AppProcess client : clients) {
+            for (ManagedProcess client : clients) {
                 assertThat(client.awaitExit(Duration.ofSeconds(60))).as(client.name() + " exit code").isZero();
             }
         }

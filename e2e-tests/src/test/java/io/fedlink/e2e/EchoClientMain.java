@@ -3,17 +3,14 @@ package io.fedlink.e2e;
 import io.fedlink.client.Backoff;
 import io.fedlink.client.ClientRunner;
 import io.fedlink.client.ClientRunnerSettings;
-import io.fedlink.client.ConnectionTemplate;
+import io.fedlink.client.CoordinatorChannel;
 import io.fedlink.client.FederatedClient;
 import io.fedlink.proto.ClientMessage.EvaluateRes;
 import io.fedlink.proto.ClientMessage.FitRes;
 import io.fedlink.proto.Scalar;
 import io.fedlink.proto.ServerMessage.EvaluateIns;
 import io.fedlink.proto.ServerMessage.FitIns;
-import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A fedlink client JVM for models of any size: {@code fit} answers with the parameters it was sent (after
@@ -28,12 +25,13 @@ public final class EchoClientMain {
     private EchoClientMain() {
     }
 
-    public static void main(String[] args) throws InterruptedException {
+    public static void main(String[] args) {
         String target = args[0];
         long fitDelay = Long.parseLong(args[1]);
-        ManagedChannel channel = NettyChannelBuilder.forTarget(target).usePlaintext()
-                .maxInboundMessageSize(Integer.MAX_VALUE).build();
-        ClientRunner runner = new ClientRunner(new ConnectionTemplate(channel, 512 * 1024 * 1024, target), new FederatedClient() {
+        CoordinatorChannel coordinator = CoordinatorChannel.forTarget(target).usePlaintext()
+                .runnerSettings(new ClientRunnerSettings(false, new Backoff(Duration.ofMillis(500), Duration.ofSeconds(5), 2,
+                        0.5, 20))).build();
+        ClientRunner runner = coordinator.runner(new FederatedClient() {
             @Override
             public FitRes fit(FitIns ins) {
                 long round = ins.getConfigOrDefault("round", Scalar.getDefaultInstance()).getSint64();
@@ -49,14 +47,14 @@ public final class EchoClientMain {
                 return EvaluateRes.newBuilder().setLoss(0.5f).setNumExamples(1)
                         .putMetrics("accuracy", Scalar.newBuilder().setDouble(0.5).build()).build();
             }
-        }, new ClientRunnerSettings(false, new Backoff(Duration.ofMillis(500), Duration.ofSeconds(5), 2, 0.5, 20)));
+        });
         int code = 0;
         try {
             runner.run();
         } catch (RuntimeException e) {
             code = 1;
         } finally {
-            channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+            coordinator.close();
         }
         System.exit(code);
     }

@@ -11,6 +11,7 @@ import io.fedlink.tensor.DType;
 import io.fedlink.tensor.NdArray;
 import io.fedlink.tensor.Npy;
 import io.fedlink.tensor.ParametersCodec;
+import io.fedlink.test.process.ManagedProcess;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,10 +40,10 @@ class HostilePeersIT {
             throws Exception {
         try (SampleFederation federation = new SampleFederation(test.getTestMethod().orElseThrow().getName())
                 .coordinatorHeap("512m")) {
-            AppProcess coordinator = federation.startLingeringCoordinator("--fedlink.server.quorum.min-clients=6",
+            ManagedProcess coordinator = federation.startLingeringCoordinator("--fedlink.server.quorum.min-clients=6",
                     "--fedlink.server.training.rounds=2", "--fedlink.server.training.min-fit-results=1",
                     "--fedlink.server.reply-timeout=60s", "--fedlink.server.max-message-size=32MB");
-            AppProcess good = federation.startClient(0, 1, "--sample.fit-delay=6s");
+            ManagedProcess good = federation.startClient(0, 1, "--sample.fit-delay=6s");
             Actuator actuator = federation.actuator();
             actuator.awaitClients("the good client connects", BOUND, ids -> ids.size() == 1);
             long baseline = settledHeap(coordinator, actuator);
@@ -148,7 +149,7 @@ class HostilePeersIT {
     }
 
     /** Heap in use after a full GC, read through the actuator. */
-    private static long settledHeap(AppProcess coordinator, Actuator actuator) throws Exception {
+    private static long settledHeap(ManagedProcess coordinator, Actuator actuator) throws Exception {
         coordinator.jcmd("GC.run");
         return actuator.heapUsed();
     }

@@ -41,7 +41,7 @@ class InstructionDispatcherTests {
 
     @Test
     void everyInstructionIsAnsweredWithItsMatchingReplyCase() {
-        InstructionDispatcher dispatcher = new InstructionDispatcher(new ClientRunnerTests.EchoClient());
+        InstructionDispatcher dispatcher = new InstructionDispatcher(new AnsweringClient());
 
         for (ServerMessage instruction : new ServerMessage[] {GET_PROPERTIES, GET_PARAMETERS, FIT, EVALUATE, RECONNECT}) {
             assertThat(dispatcher.dispatch(instruction).getMsgCase())
@@ -154,7 +154,7 @@ class InstructionDispatcherTests {
 
     @Test
     void aMessageWithoutAKnownInstructionIsRefused() {
-        InstructionDispatcher dispatcher = new InstructionDispatcher(new ClientRunnerTests.EchoClient());
+        InstructionDispatcher dispatcher = new InstructionDispatcher(new AnsweringClient());
         ServerMessage fromTheFuture = ServerMessage.newBuilder()
                 .setUnknownFields(UnknownFieldSet.newBuilder()
                         .addField(42, UnknownFieldSet.Field.newBuilder().addVarint(1).build()).build())
@@ -166,5 +166,28 @@ class InstructionDispatcherTests {
         assertThatThrownBy(() -> dispatcher.dispatch(fromTheFuture))
                 .isInstanceOf(UnknownInstructionException.class)
                 .hasMessageContaining("1 unknown field(s)");
+    }
+
+    /** Answers every instruction with a successful reply of its own case. */
+    private static final class AnsweringClient implements FederatedClient {
+        @Override
+        public GetPropertiesRes getProperties(GetPropertiesIns ins) {
+            return GetPropertiesRes.newBuilder().putAllProperties(ins.getConfigMap()).build();
+        }
+
+        @Override
+        public GetParametersRes getParameters(GetParametersIns ins) {
+            return GetParametersRes.newBuilder().setParameters(Parameters.getDefaultInstance()).build();
+        }
+
+        @Override
+        public FitRes fit(FitIns ins) {
+            return FitRes.newBuilder().setParameters(ins.getParameters()).setNumExamples(1).build();
+        }
+
+        @Override
+        public EvaluateRes evaluate(EvaluateIns ins) {
+            return EvaluateRes.newBuilder().setLoss(0.5f).setNumExamples(1).build();
+        }
     }
 }

@@ -315,7 +315,7 @@ public class FedlinkServerProperties implements InitializingBean {
     public static class Keepalive {
 
         /** grpc-java's floor for a server's keepalive time: it raises anything shorter to this, without a word. */
-        static final Duration MIN_TIME = Duration.ofSeconds(10);
+        static final Duration MIN_TIME = io.fedlink.server.Keepalive.MIN_TIME;
 
         /** How long a connection may be idle before the coordinator pings the client; at least 10s (gRPC's floor). */
         private Duration time = Duration.ofSeconds(60);

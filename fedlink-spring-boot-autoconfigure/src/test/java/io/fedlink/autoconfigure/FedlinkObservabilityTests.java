@@ -2,6 +2,7 @@ package io.fedlink.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.fedlink.actuate.FedlinkEndpoint;
 import io.fedlink.actuate.FedlinkHealthIndicator;
@@ -13,8 +14,7 @@ import io.fedlink.server.ClientManager;
 import io.fedlink.server.ClientProxy;
 import io.fedlink.server.ClientReplyTimeoutException;
 import io.fedlink.server.DisconnectReason;
-import io.fedlink.testing.Messages;
-import io.fedlink.testing.Waits;
+import io.fedlink.test.TestMessages;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -80,16 +80,16 @@ class FedlinkObservabilityTests {
             assertThat(waiting.getDetails()).containsEntry("connectedClients", 1).containsEntry("quorumReached", false);
             assertThat(meters.get("fedlink.clients.connected").gauge().value()).isEqualTo(1.0);
 
-            CompletableFuture<?> ok = proxy.runAsync(Messages.fitIns(1000));
+            CompletableFuture<?> ok = proxy.runAsync(TestMessages.fitIns(1000));
             connection.consume();
             Map<String, Object> endpoint = server.getBean(FedlinkEndpoint.class).fedlink();
             assertThat(endpoint.get("connectedClients")).isEqualTo(1);
             assertThat(((List<?>) endpoint.get("clients"))).singleElement()
                     .hasFieldOrPropertyWithValue("id", proxy.id())
                     .hasFieldOrPropertyWithValue("instructionInFlight", "fit_ins");
-            connection.dispatch(Messages.fitRes(1, 500));
+            connection.dispatch(TestMessages.fitRes(1, 500));
             ok.get(10, TimeUnit.SECONDS);
-            assertThatThrownBy(() -> proxy.run(Messages.evaluateIns())).isInstanceOf(ClientReplyTimeoutException.class);
+            assertThatThrownBy(() -> proxy.run(TestMessages.evaluateIns())).isInstanceOf(ClientReplyTimeoutException.class);
 
             assertThat(meters.get("fedlink.instructions").tags("instruction", "fit_ins", "outcome", "ok").timer().count())
                     .isEqualTo(1);
@@ -99,9 +99,9 @@ class FedlinkObservabilityTests {
             assertThat(meters.get("fedlink.bytes.received").counter().count()).isGreaterThan(500);
 
             connection.abort("test ends");
-            Waits.until("the client is unregistered", Duration.ofSeconds(10), () -> manager.numAvailable() == 0);
+            await("the client is unregistered").atMost(Duration.ofSeconds(10)).until(() -> manager.numAvailable() == 0);
             App app = server.getBean(App.class);
-            Waits.until("both events arrive", Duration.ofSeconds(10), () -> app.events.size() == 2);
+            await("both events arrive").atMost(Duration.ofSeconds(10)).until(() -> app.events.size() == 2);
             assertThat(app.events.get(0)).isInstanceOf(ClientRegisteredEvent.class);
             assertThat(((ClientUnregisteredEvent) app.events.get(1)).getReason()).isEqualTo(DisconnectReason.CANCELLED);
             assertThat(meters.get("fedlink.clients.unregistered").tags("reason", "cancelled").counter().count())

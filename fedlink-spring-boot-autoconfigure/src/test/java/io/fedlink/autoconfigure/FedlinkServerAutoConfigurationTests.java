@@ -7,7 +7,9 @@ import io.fedlink.server.ClientManagerServicer;
 import io.fedlink.server.ClientProxy;
 import io.fedlink.server.ClientProxyFactory;
 import io.fedlink.server.ClientStream;
+import io.fedlink.server.CoordinatorSettings;
 import io.fedlink.server.DefaultClientManager;
+import io.fedlink.server.Keepalive;
 import io.fedlink.server.TimeoutPolicy;
 import java.time.Duration;
 import net.devh.boot.grpc.server.serverfactory.GrpcServerConfigurer;
@@ -46,6 +48,26 @@ class FedlinkServerAutoConfigurationTests {
                     assertThat(properties.getReplyTimeout()).isEqualTo(Duration.ofSeconds(2));
                     assertThat(properties.getTimeoutPolicy()).isEqualTo(TimeoutPolicy.KEEP);
                     assertThat(properties.getMaxMessageSize().toMegabytes()).isEqualTo(64);
+                });
+    }
+
+    @Test
+    void whenNothingIsConfiguredThenTheCoordinatorGetsTheSettingsOfACoordinatorWithoutSpring() {
+        runner.run(context -> assertThat(FedlinkServerAutoConfiguration.coordinatorSettings(
+                context.getBean(FedlinkServerProperties.class))).isEqualTo(CoordinatorSettings.defaults()));
+    }
+
+    @Test
+    void whenKeysAreSetThenTheCoordinatorSettingsCarryThem() {
+        runner.withPropertyValues("fedlink.server.max-clients=7", "fedlink.server.quorum.timeout=1s",
+                "fedlink.server.reply-timeout=2s", "fedlink.server.timeout-policy=keep",
+                "fedlink.server.max-message-size=64MB", "fedlink.server.keepalive.time=30s",
+                "fedlink.server.keepalive.timeout=5s", "fedlink.server.keepalive.permit-time=0s",
+                "fedlink.server.keepalive.permit-without-calls=false").run(context -> {
+                    assertThat(FedlinkServerAutoConfiguration.coordinatorSettings(
+                            context.getBean(FedlinkServerProperties.class))).isEqualTo(new CoordinatorSettings(
+                                    Duration.ofSeconds(1), 7, Duration.ofSeconds(2), TimeoutPolicy.KEEP, 64 * 1024 * 1024,
+                                    new Keepalive(Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ZERO, false)));
                 });
     }
 

@@ -9,14 +9,6 @@ import org.junit.jupiter.api.Test;
 
 class WeightedMetricsTests {
 
-    private static Scalar scalar(double value) {
-        return Scalar.newBuilder().setDouble(value).build();
-    }
-
-    private static Scalar scalar(String value) {
-        return Scalar.newBuilder().setString(value).build();
-    }
-
     @Test
     void averagesEachNumericMetricOverTheClientsThatReportedIt() {
         WeightedMetrics metrics = new WeightedMetrics();
@@ -33,5 +25,13 @@ class WeightedMetricsTests {
     void readsUnsignedValuesAsUnsigned() {
         assertThat(WeightedMetrics.numericValue(Scalar.newBuilder().setUint64(-1L).build())).isEqualTo(18446744073709551615.0);
         assertThat(WeightedMetrics.numericValue(Scalar.newBuilder().setBool(true).build())).isNull();
+    }
+
+    private static Scalar scalar(double value) {
+        return Scalar.newBuilder().setDouble(value).build();
+    }
+
+    private static Scalar scalar(String value) {
+        return Scalar.newBuilder().setString(value).build();
     }
 }
