@@ -7,8 +7,8 @@ import java.util.Map;
 
 /**
  * The coordinator JVM: {@code CoordinatorMain <workload> key=value...} with workload {@code roundtrip},
- * {@code transfer} (both coordinators), {@code scale} ({@code implementation=fedlink|raw}) or {@code aggregation}
- * (fedlink's coordinator). Announces its port(s), waits for the fleet, measures, prints metrics and {@code DONE}
+ * {@code transfer} (both coordinators), {@code scale} ({@code implementation=fedlink|raw}), {@code aggregation}
+ * (fedlink's coordinator) or {@code robust} (a robust strategy's aggregator alone, figure 5). Announces its port(s), waits for the fleet, measures, prints metrics and {@code DONE}
  * (see {@link ChildProtocol}), and exits.
  */
 public final class CoordinatorMain {
@@ -34,6 +34,7 @@ public final class CoordinatorMain {
                         ScaleFigure.measure(coordinator, options);
                     }
                 }
+                case "robust" -> RobustAggregationFigure.measure(options);
                 case "aggregation" -> {
                     try (FedlinkCoordinator coordinator = new FedlinkCoordinator(REPLY_TIMEOUT)) {
                         AggregationFigure.measure(coordinator, options);

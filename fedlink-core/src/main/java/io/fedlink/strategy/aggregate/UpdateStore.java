@@ -89,18 +89,7 @@ public final class UpdateStore implements AutoCloseable {
      */
     public void add(String clientId, Parameters update, long numExamples) {
         requireOpen();
-        if (numExamples <= 0) {
-            throw new ClientUpdateRejectedException(clientId, "Update from client " + clientId + " rejected: num_examples is "
-                    + numExamples + ", but it must be positive");
-        }
-        long total;
-        try {
-            total = Math.addExact(totalWeight, numExamples);
-        } catch (ArithmeticException e) {
-            throw new ClientUpdateRejectedException(clientId, "Update from client " + clientId + " rejected: its num_examples "
-                    + numExamples + " added to the " + totalWeight + " examples of the round's other updates overflows a"
-                    + " 64-bit count");
-        }
+        long total = ExampleCount.add(clientId, totalWeight, numExamples);
         List<NpyHeader> headers = TensorLayout.readUpdate(clientId, update);
         if (layout == null) {
             start(TensorLayout.ofUpdate(clientId, headers));

@@ -53,18 +53,7 @@ public final class WeightedMean {
      * @throws ClientUpdateRejectedException if the update cannot be used; nothing of it is added then
      */
     public synchronized void add(String clientId, Parameters update, long numExamples) {
-        if (numExamples <= 0) {
-            throw new ClientUpdateRejectedException(clientId, "Update from client " + clientId + " rejected: num_examples is "
-                    + numExamples + ", but the weighted mean weights each update by it and needs it positive");
-        }
-        long total;
-        try {
-            total = Math.addExact(totalWeight, numExamples);
-        } catch (ArithmeticException e) {
-            throw new ClientUpdateRejectedException(clientId, "Update from client " + clientId + " rejected: its num_examples "
-                    + numExamples + " added to the " + totalWeight + " examples of the round's other updates overflows a"
-                    + " 64-bit count, which would flip the sign of the mean");
-        }
+        long total = ExampleCount.add(clientId, totalWeight, numExamples);
         List<NpyHeader> headers = TensorLayout.readUpdate(clientId, update);
         if (layout == null) {
             start(TensorLayout.ofUpdate(clientId, headers));
