@@ -306,7 +306,8 @@ public final class ClientRunner {
             } else {
                 lastError = end.cause();
                 if (backoff.isExhausted(failedAttempts)) {
-                    throw new ReconnectAttemptsExhaustedException(target, failedAttempts, end.cause());
+                    throw new ReconnectAttemptsExhaustedException(target, failedAttempts, end.cause(),
+                            settings.settingNames());
                 }
                 delay = backoff.delay(retry++, random);
             }

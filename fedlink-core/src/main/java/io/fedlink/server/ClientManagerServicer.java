@@ -1,5 +1,7 @@
 package io.fedlink.server;
 
+import io.fedlink.Setting;
+import io.fedlink.SettingNames;
 import io.fedlink.proto.ClientMessage;
 import io.fedlink.proto.FlowerServiceGrpc;
 import io.fedlink.proto.ServerMessage;
@@ -88,7 +90,8 @@ public class ClientManagerServicer implements FlowerServiceGrpc.AsyncService, Bi
                 .setSchemaDescriptor(FlowerServiceGrpc.getServiceDescriptor().getSchemaDescriptor()).addMethod(join).build();
         ServerServiceDefinition definition = ServerServiceDefinition.builder(service)
                 .addMethod(join, ServerCalls.asyncBidiStreamingCall(this::join)).build();
-        return ServerInterceptors.intercept(definition, new CallContextInterceptor(settings.maxMessageSize(), authenticator));
+        return ServerInterceptors.intercept(definition, new CallContextInterceptor(settings.maxMessageSize(), authenticator,
+                settings.settingNames()));
     }
 
     @Override
@@ -127,7 +130,7 @@ public class ClientManagerServicer implements FlowerServiceGrpc.AsyncService, Bi
         responses.setOnCloseHandler(bridge::onCallClosed);
         if (!clientManager.register(proxy)) {
             String why = "Coordinator refused client " + bridge.id() + " (" + peer + "): " + clientManager.numAvailable()
-                    + " clients are connected, the most it accepts (fedlink.server.max-clients)";
+                    + " clients are connected, the most it accepts (" + settings.settingNames().of(Setting.MAX_CLIENTS) + ")";
             log.warn(why);
             bridge.reject(Status.RESOURCE_EXHAUSTED.withDescription(why));
         } else {
@@ -185,10 +188,12 @@ public class ClientManagerServicer implements FlowerServiceGrpc.AsyncService, Bi
     private static final class CallContextInterceptor implements ServerInterceptor {
         private final int maxMessageSize;
         private final ClientAuthenticator authenticator;
+        private final SettingNames settingNames;
 
-        CallContextInterceptor(int maxMessageSize, ClientAuthenticator authenticator) {
+        CallContextInterceptor(int maxMessageSize, ClientAuthenticator authenticator, SettingNames settingNames) {
             this.maxMessageSize = maxMessageSize;
             this.authenticator = authenticator;
+            this.settingNames = settingNames;
         }
 
         @Override
@@ -202,7 +207,7 @@ public class ClientManagerServicer implements FlowerServiceGrpc.AsyncService, Bi
                     log.warn("Refused an unauthenticated client from {}", address);
                     call.close(Status.UNAUTHENTICATED.withDescription("fedlink coordinator refused the client from "
                             + address + ": missing or unknown token; send 'authorization: Bearer <token>'"
-                            + " (fedlink.client.auth.token)"), new Metadata());
+                            + " (" + settingNames.of(Setting.CLIENT_AUTH_TOKEN) + ")"), new Metadata());
                     return new ServerCall.Listener<>() { };
                 }
                 context = context.withValue(ClientCallContext.IDENTITY, identity.get());

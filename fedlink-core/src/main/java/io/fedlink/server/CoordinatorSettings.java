@@ -1,5 +1,6 @@
 package io.fedlink.server;
 
+import io.fedlink.SettingNames;
 import io.fedlink.wire.MessageSizeHeader;
 import io.grpc.ServerBuilder;
 import java.time.Duration;
@@ -58,7 +59,12 @@ public record CoordinatorSettings(Duration quorumTimeout, int maxClients, Durati
 
     /** How every client stream treats replies under these settings. */
     public StreamSettings streamSettings() {
-        return new StreamSettings(replyTimeout, timeoutPolicy, maxMessageSize);
+        return streamSettings(SettingNames.neutral());
+    }
+
+    /** As {@link #streamSettings()}, with messages that name settings by {@code settingNames}. */
+    public StreamSettings streamSettings(SettingNames settingNames) {
+        return new StreamSettings(replyTimeout, timeoutPolicy, maxMessageSize, settingNames);
     }
 
     /** Sets the inbound message limit and, unless it is {@code null}, the keepalive on {@code builder}. */

@@ -1,6 +1,7 @@
 package io.fedlink.server;
 
 import io.fedlink.MessageTooLargeException;
+import io.fedlink.Setting;
 import io.fedlink.proto.ClientMessage;
 import io.fedlink.proto.Reason;
 import io.fedlink.proto.ServerMessage;
@@ -128,12 +129,23 @@ final class StreamBridge implements ClientStream {
     @Override
     public CompletableFuture<ClientMessage> send(ServerMessage instruction, Duration timeout) {
         CompletableFuture<ClientMessage> reply = sendInstruction(instruction, timeout);
-        if (!instructionListeners.isEmpty() && instruction != null) {
-            long started = System.nanoTime();
-            String name = Instructions.name(instruction.getMsgCase());
-            reply.whenComplete((message, failure) -> notifyListeners(name, started, instruction, message, failure));
+        if (instructionListeners.isEmpty() || instruction == null) {
+            return reply;
         }
-        return reply;
+        // The caller's future completes after the listeners ran, so a meter read right after a call returned or
+        // threw already counts it. (Listeners attached to the caller's future itself could run after its waiter woke.)
+        long started = System.nanoTime();
+        String name = Instructions.name(instruction.getMsgCase());
+        CompletableFuture<ClientMessage> recorded = new CompletableFuture<>();
+        reply.whenComplete((message, failure) -> {
+            notifyListeners(name, started, instruction, message, failure);
+            if (failure == null) {
+                recorded.complete(message);
+            } else {
+                recorded.completeExceptionally(failure);
+            }
+        });
+        return recorded;
     }
 
     private void notifyListeners(String name, long started, ServerMessage instruction, ClientMessage message,
@@ -175,7 +187,8 @@ final class StreamBridge implements ClientStream {
             return CompletableFuture.failedFuture(new MessageTooLargeException("Did not send " + Instructions.name(kind)
                     + " of " + instruction.getSerializedSize() + " bytes to client " + id + " (" + peer
                     + "): the client accepts at most " + clientMaxMessageSize
-                    + " bytes; raise fedlink.client.max-message-size on the client", instruction.getSerializedSize(),
+                    + " bytes; raise " + settings.settingNames().of(Setting.CLIENT_MAX_MESSAGE_SIZE) + " on the client",
+                    instruction.getSerializedSize(),
                     clientMaxMessageSize));
         }
         CompletableFuture<ClientMessage> reply = new CompletableFuture<>();
@@ -194,7 +207,8 @@ final class StreamBridge implements ClientStream {
                 case AWAITING_LATE_REPLY -> {
                     return CompletableFuture.failedFuture(new ClientBusyException(id,
                             "Client " + id + " has not yet sent its late reply to " + Instructions.name(lateInstruction)
-                                    + " (timed out, kept by fedlink.server.timeout-policy=keep); cannot send "
+                                    + " (timed out, kept because " + settings.settingNames().of(Setting.TIMEOUT_POLICY)
+                                    + " is keep); cannot send "
                                     + Instructions.name(kind) + " before it arrives"));
                 }
                 case IDLE -> {
@@ -295,8 +309,8 @@ final class StreamBridge implements ClientStream {
         String what = "Client " + id + " (" + peer + ") did not reply to " + Instructions.name(expired.instruction())
                 + " within " + expired.timeout();
         boolean drop = settings.timeoutPolicy() == TimeoutPolicy.DROP;
-        log.warn("{}; {}", what, drop ? "dropping it (fedlink.server.timeout-policy=drop)"
-                : "keeping it until its late reply arrives (fedlink.server.timeout-policy=keep)");
+        log.warn("{}; {} ({} is {})", what, drop ? "dropping it" : "keeping it until its late reply arrives",
+                settings.settingNames().of(Setting.TIMEOUT_POLICY), drop ? "drop" : "keep");
         if (drop) {
             terminate(DisconnectReason.REPLY_TIMEOUT,
                     Status.DEADLINE_EXCEEDED.withDescription(what + "; the coordinator dropped this client"), null);

@@ -7,6 +7,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.fedlink.SettingNames;
 import io.fedlink.proto.ClientMessage;
 import io.fedlink.proto.ServerMessage;
 import java.time.Duration;
@@ -52,7 +53,7 @@ class DefaultClientManagerTests {
         assertThatThrownBy(() -> manager.getClients(3))
                 .isInstanceOf(QuorumTimeoutException.class)
                 .hasMessageContaining("3 connected clients").hasMessageContaining("only 1")
-                .hasMessageContaining("fedlink.server.quorum.timeout");
+                .hasMessageContaining("raise quorumTimeout");
     }
 
     @Test
@@ -144,10 +145,13 @@ class DefaultClientManagerTests {
 
     @Test
     void quorumProgressNamesTheCountsTheSettingAndTheTimeLeft() {
-        assertThat(DefaultClientManager.quorumProgress(1, 3, Duration.ofMillis(99_700)))
-                .isEqualTo("waiting for quorum: 1/3 clients connected (fedlink.server.quorum.min-clients=3, timeout in 1m40s)");
-        assertThat(DefaultClientManager.quorumProgress(0, 2, Duration.ofSeconds(3605))).endsWith("timeout in 1h5s)");
-        assertThat(DefaultClientManager.quorumProgress(0, 2, Duration.ofMillis(200))).endsWith("timeout in 0s)");
+        SettingNames names = SettingNames.neutral();
+        assertThat(DefaultClientManager.quorumProgress(1, 3, Duration.ofMillis(99_700), names))
+                .isEqualTo("waiting for quorum: 1/3 clients connected (minClients=3, timeout in 1m40s)");
+        assertThat(DefaultClientManager.quorumProgress(0, 2, Duration.ofSeconds(3605), names)).endsWith("timeout in 1h5s)");
+        assertThat(DefaultClientManager.quorumProgress(0, 2, Duration.ofMillis(200), names)).endsWith("timeout in 0s)");
+        assertThat(DefaultClientManager.quorumProgress(1, 3, Duration.ofMillis(99_700), setting -> "<" + setting + ">"))
+                .contains("(<QUORUM_MIN_CLIENTS>=3, ");
     }
 
     @Test
@@ -157,7 +161,7 @@ class DefaultClientManagerTests {
         List<String> lines = logged(() -> assertThatThrownBy(() -> slow.getClients(3))
                 .isInstanceOf(QuorumTimeoutException.class));
         assertThat(lines).hasSizeGreaterThanOrEqualTo(2).allSatisfy(line -> assertThat(line)
-                .startsWith("waiting for quorum: 1/3 clients connected (fedlink.server.quorum.min-clients=3, timeout in "));
+                .startsWith("waiting for quorum: 1/3 clients connected (minClients=3, timeout in "));
     }
 
     @Test

@@ -34,6 +34,6 @@ public class FedlinkClientAutoConfiguration {
         String token = properties.getAuth().getToken();
         return new ConnectionTemplate(channelFactory.createChannel(CHANNEL), (int) properties.getMaxMessageSize().toBytes(),
                 environment.getProperty(FedlinkServerMode.CLIENT_ADDRESS_KEY),
-                token == null || token.isBlank() ? null : new BearerTokenCredentials(token));
+                token == null || token.isBlank() ? null : new BearerTokenCredentials(token), PropertyKeys.NAMES);
     }
 }

@@ -15,7 +15,6 @@ import io.fedlink.server.CoordinatorSettings;
 import io.fedlink.server.DefaultClientManager;
 import io.fedlink.server.DefaultClientProxy;
 import io.fedlink.server.InstructionListener;
-import io.fedlink.server.Keepalive;
 import io.grpc.inprocess.InProcessServerBuilder;
 import java.util.Map;
 import net.devh.boot.grpc.server.serverfactory.GrpcServerConfigurer;
@@ -48,8 +47,8 @@ public class FedlinkServerAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean(ClientManager.class)
     public DefaultClientManager fedlinkClientManager(FedlinkServerProperties properties) {
-        CoordinatorSettings settings = coordinatorSettings(properties);
-        return new DefaultClientManager(settings.quorumTimeout(), settings.maxClients());
+        CoordinatorSettings settings = properties.coordinatorSettings();
+        return new DefaultClientManager(settings.quorumTimeout(), settings.maxClients(), PropertyKeys.NAMES);
     }
 
     @Bean
@@ -65,7 +64,7 @@ public class FedlinkServerAutoConfiguration {
                                                        FedlinkServerProperties properties,
                                                        ObjectProvider<ClientAuthenticator> authenticator) {
         ClientManagerServicer servicer = new ClientManagerServicer(clientManager, proxyFactory,
-                coordinatorSettings(properties).streamSettings());
+                properties.coordinatorSettings().streamSettings(PropertyKeys.NAMES));
         Map<String, String> tokens = properties.getAuth().getTokens();
         servicer.setAuthenticator(authenticator.getIfAvailable(
                 () -> tokens.isEmpty() ? null : new TokenAuthenticator(tokens)));
@@ -108,7 +107,7 @@ public class FedlinkServerAutoConfiguration {
      */
     @Bean
     public GrpcServerConfigurer fedlinkServerConfigurer(FedlinkServerProperties properties) {
-        CoordinatorSettings settings = coordinatorSettings(properties);
+        CoordinatorSettings settings = properties.coordinatorSettings();
         return builder -> (builder instanceof InProcessServerBuilder ? settings.withoutKeepalive() : settings)
                 .applyTo(builder);
     }
@@ -125,19 +124,5 @@ public class FedlinkServerAutoConfiguration {
             trainings.ifAvailable(running -> running.stopAll(TRAINING_STOP_TIMEOUT));
             servicer.closeAll("coordinator shutting down");
         };
-    }
-
-    /** The bound {@code fedlink.server.*} values as the runtime's settings (validated when they were bound). */
-    static CoordinatorSettings coordinatorSettings(FedlinkServerProperties properties) {
-        FedlinkServerProperties.Keepalive keepalive = properties.getKeepalive();
-        return CoordinatorSettings.builder()
-                .quorumTimeout(properties.getQuorum().getTimeout())
-                .maxClients(properties.getMaxClients())
-                .replyTimeout(properties.getReplyTimeout())
-                .timeoutPolicy(properties.getTimeoutPolicy())
-                .maxMessageSize((int) properties.getMaxMessageSize().toBytes())
-                .keepalive(new Keepalive(keepalive.getTime(), keepalive.getTimeout(), keepalive.getPermitTime(),
-                        keepalive.isPermitWithoutCalls()))
-                .build();
     }
 }

@@ -1,5 +1,6 @@
 package io.fedlink.autoconfigure;
 
+import io.fedlink.server.CoordinatorSettings;
 import io.fedlink.server.TimeoutPolicy;
 import java.time.Duration;
 import org.springframework.beans.factory.InitializingBean;
@@ -98,6 +99,19 @@ public class FedlinkServerProperties implements InitializingBean {
 
     public Auth getAuth() {
         return auth;
+    }
+
+    /** The bound values as the runtime's settings, the ones a coordinator without Spring takes. */
+    CoordinatorSettings coordinatorSettings() {
+        return CoordinatorSettings.builder()
+                .quorumTimeout(quorum.timeout)
+                .maxClients(maxClients)
+                .replyTimeout(replyTimeout)
+                .timeoutPolicy(timeoutPolicy)
+                .maxMessageSize((int) maxMessageSize.toBytes())
+                .keepalive(new io.fedlink.server.Keepalive(keepalive.time, keepalive.timeout, keepalive.permitTime,
+                        keepalive.permitWithoutCalls))
+                .build();
     }
 
     /** Checks the bound values once, so a wrong one fails start-up naming its key. */

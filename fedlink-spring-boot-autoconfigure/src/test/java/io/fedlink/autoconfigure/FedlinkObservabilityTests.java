@@ -10,6 +10,13 @@ import io.fedlink.client.Connection;
 import io.fedlink.client.ConnectionTemplate;
 import io.fedlink.event.ClientRegisteredEvent;
 import io.fedlink.event.ClientUnregisteredEvent;
+import io.fedlink.event.RoundCompletedEvent;
+import io.fedlink.event.RoundFailedEvent;
+import io.fedlink.coordinator.RoundRecord;
+import io.fedlink.coordinator.RoundStatus;
+import io.fedlink.coordinator.TrainingResult;
+import io.fedlink.tensor.NdArray;
+import io.fedlink.tensor.ParametersCodec;
 import io.fedlink.server.ClientManager;
 import io.fedlink.server.ClientProxy;
 import io.fedlink.server.ClientReplyTimeoutException;
@@ -55,6 +62,37 @@ class FedlinkObservabilityTests {
         void on(ClientUnregisteredEvent event) {
             events.add(event);
         }
+
+        @EventListener
+        void on(RoundCompletedEvent event) {
+            events.add(event);
+        }
+
+        @EventListener
+        void on(RoundFailedEvent event) {
+            events.add(event);
+        }
+    }
+
+    @Test
+    void aRoundWithoutClientsIsAFailedRoundInEventsAndMetrics() throws Exception {
+        try (ConfigurableApplicationContext server = new SpringApplicationBuilder(App.class)
+                .web(WebApplicationType.NONE)
+                .properties("grpc.server.in-process-name=fedlink-obs-" + UUID.randomUUID(), "grpc.server.port=-1",
+                        "fedlink.server.quorum.min-clients=1", "fedlink.server.quorum.timeout=200ms",
+                        "fedlink.server.training.rounds=1")
+                .run()) {
+            TrainingResult result = server.getBean(FederatedTrainingConfigurer.class)
+                    .builder(ParametersCodec.encode(NdArray.of(new float[] {0f}))).build().run();
+
+            assertThat(result.history().rounds()).singleElement().extracting(RoundRecord::status)
+                    .isEqualTo(RoundStatus.FAILED);
+            assertThat(server.getBean(App.class).events).singleElement().isInstanceOfSatisfying(RoundFailedEvent.class,
+                    event -> assertThat(event.getRecord().failureReason()).contains("no clients selected"));
+            MeterRegistry meters = server.getBean(MeterRegistry.class);
+            assertThat(meters.get("fedlink.rounds").tag("status", "failed").timer().count()).isEqualTo(1);
+            assertThat(meters.get("fedlink.rounds").tag("status", "completed").timer().count()).isZero();
+        }
     }
 
     @Test
@@ -95,8 +133,10 @@ class FedlinkObservabilityTests {
                     .isEqualTo(1);
             assertThat(meters.get("fedlink.instructions").tags("instruction", "evaluate_ins", "outcome", "timeout")
                     .timer().count()).isEqualTo(1);
-            assertThat(meters.get("fedlink.bytes.sent").counter().count()).isGreaterThan(1000);
-            assertThat(meters.get("fedlink.bytes.received").counter().count()).isGreaterThan(500);
+            assertThat(meters.get("fedlink.message.size").tags("direction", "sent", "instruction", "fit_ins")
+                    .summary().totalAmount()).isGreaterThan(1000);
+            assertThat(meters.get("fedlink.message.size").tags("direction", "received", "instruction", "fit_ins")
+                    .summary().totalAmount()).isGreaterThan(500);
 
             connection.abort("test ends");
             await("the client is unregistered").atMost(Duration.ofSeconds(10)).until(() -> manager.numAvailable() == 0);

@@ -53,8 +53,8 @@ class FedlinkServerAutoConfigurationTests {
 
     @Test
     void whenNothingIsConfiguredThenTheCoordinatorGetsTheSettingsOfACoordinatorWithoutSpring() {
-        runner.run(context -> assertThat(FedlinkServerAutoConfiguration.coordinatorSettings(
-                context.getBean(FedlinkServerProperties.class))).isEqualTo(CoordinatorSettings.defaults()));
+        runner.run(context -> assertThat(context.getBean(FedlinkServerProperties.class).coordinatorSettings())
+                .isEqualTo(CoordinatorSettings.defaults()));
     }
 
     @Test
@@ -64,8 +64,8 @@ class FedlinkServerAutoConfigurationTests {
                 "fedlink.server.max-message-size=64MB", "fedlink.server.keepalive.time=30s",
                 "fedlink.server.keepalive.timeout=5s", "fedlink.server.keepalive.permit-time=0s",
                 "fedlink.server.keepalive.permit-without-calls=false").run(context -> {
-                    assertThat(FedlinkServerAutoConfiguration.coordinatorSettings(
-                            context.getBean(FedlinkServerProperties.class))).isEqualTo(new CoordinatorSettings(
+                    assertThat(context.getBean(FedlinkServerProperties.class).coordinatorSettings())
+                            .isEqualTo(new CoordinatorSettings(
                                     Duration.ofSeconds(1), 7, Duration.ofSeconds(2), TimeoutPolicy.KEEP, 64 * 1024 * 1024,
                                     new Keepalive(Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ZERO, false)));
                 });

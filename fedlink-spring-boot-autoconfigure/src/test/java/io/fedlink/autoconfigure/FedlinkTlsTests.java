@@ -121,7 +121,7 @@ class FedlinkTlsTests {
         int port = startCoordinator(false);
         try (Connection connection = connect(port, "grpc.client.fedlink.negotiation-type=plaintext")) {
             assertThatThrownBy(connection::consume).isInstanceOf(ConnectionClosedException.class)
-                    .hasMessageContaining("set grpc.client.fedlink.negotiation-type=TLS");
+                    .hasMessageContaining("set grpc.client.fedlink.negotiation-type to TLS");
             assertThat(manager.waitFor(1, Duration.ofMillis(500))).isFalse();
         }
     }

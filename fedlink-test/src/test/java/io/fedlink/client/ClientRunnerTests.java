@@ -278,7 +278,7 @@ class ClientRunnerTests {
         assertThat(thrown).isInstanceOf(ReconnectAttemptsExhaustedException.class)
                 .hasMessageContaining("coordinator " + coordinator.target())
                 .hasMessageContaining("3 attempt(s) in a row")
-                .hasMessageContaining("fedlink.client.reconnect.max-attempts")
+                .hasMessageContaining("raise Backoff.maxAttempts (0 retries forever)")
                 .hasMessageContaining("Connection refused")
                 .hasCauseInstanceOf(ConnectionClosedException.class);
         ReconnectAttemptsExhaustedException exhausted = (ReconnectAttemptsExhaustedException) thrown;

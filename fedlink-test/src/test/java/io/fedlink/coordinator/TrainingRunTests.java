@@ -13,8 +13,10 @@ import io.fedlink.test.ScriptedClient;
 import io.fedlink.test.TestCoordinator;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -69,15 +71,30 @@ class TrainingRunTests {
     }
 
     @Test
-    void aStoppedRunFailsWithTheInterruption() throws Exception {
-        TrainingRun run = run(1); // no client ever joins: the run waits for its quorum
+    void theEndActionGetsTheExitCodeOnceTheRunEndsByItself() throws Exception {
+        federation.join(FlowerScripts.endingOnReconnect((ins, c) -> ins.hasFitIns()
+                ? fitStatus(Code.FIT_NOT_IMPLEMENTED, "no") : evaluateRes(0.5, 1, Map.of())));
+        TrainingRun run = run(1);
+        CompletableFuture<Integer> ended = new CompletableFuture<>();
 
-        run.start();
+        run.start(ended::complete);
+
+        assertThat(ended.get(30, TimeUnit.SECONDS)).isEqualTo(1);
+        assertThat(run.result()).isDone();
+    }
+
+    @Test
+    void aStoppedRunFailsWithTheInterruptionAndDoesNotCallTheEndAction() throws Exception {
+        TrainingRun run = run(1); // no client ever joins: the run waits for its quorum
+        AtomicInteger endActions = new AtomicInteger();
+
+        run.start(code -> endActions.incrementAndGet());
         assertThat(run.stop(Duration.ofSeconds(10))).isTrue();
 
         assertThat(run.result()).failsWithin(Duration.ofSeconds(10)).withThrowableOfType(ExecutionException.class)
                 .withCauseInstanceOf(InterruptedException.class);
         assertThat(run.phase()).isEqualTo(TrainingRun.Phase.FAILED);
         assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(endActions).hasValue(0);
     }
 }

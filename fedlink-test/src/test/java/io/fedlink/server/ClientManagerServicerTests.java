@@ -251,7 +251,7 @@ class ClientManagerServicerTests {
             consume(connection);
             assertThatThrownBy(() -> connection.dispatch(fitRes(1, 1024 * 1024)))
                     .isInstanceOf(MessageTooLargeException.class)
-                    .hasMessageContaining("65536").hasMessageContaining("fedlink.server.max-message-size");
+                    .hasMessageContaining("65536").hasMessageContaining("raise maxMessageSize on the coordinator");
             connection.dispatch(fitRes(4, 1024)); // the stream is intact: a smaller reply goes through
             assertThat(reply.get(BOUND.toSeconds(), TimeUnit.SECONDS).getFitRes().getNumExamples()).isEqualTo(4);
         }
@@ -266,7 +266,7 @@ class ClientManagerServicerTests {
             ClientProxy client = connectedClient(connection);
             assertThatThrownBy(() -> client.run(fitIns(1024 * 1024)))
                     .isInstanceOf(MessageTooLargeException.class)
-                    .hasMessageContaining(client.id()).hasMessageContaining("fedlink.client.max-message-size");
+                    .hasMessageContaining(client.id()).hasMessageContaining("raise maxMessageSize on the client");
             CompletableFuture<ClientMessage> reply = client.runAsync(fitIns(1024));
             consume(connection);
             connection.dispatch(fitRes(6));

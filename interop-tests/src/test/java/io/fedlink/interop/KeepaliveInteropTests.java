@@ -88,7 +88,7 @@ class KeepaliveInteropTests {
 
         assertThat(closed).as("the idle stream was closed within 120 s").isNotNull();
         assertThat(closed.getMessage()).contains("UNAVAILABLE").containsIgnoringCase("too many pings")
-                .contains("raise grpc.client.fedlink.keep-alive-time");
+                .contains("raise keepAliveTime");
     }
 
     /** The control: shows that the first test would fail without the permit-keepalive settings. */

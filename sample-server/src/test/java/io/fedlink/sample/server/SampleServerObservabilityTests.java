@@ -99,12 +99,13 @@ class SampleServerObservabilityTests {
 
             String prometheus = Http.get(httpPort, "/actuator/prometheus");
             assertThat(sample(prometheus, "fedlink_clients_connected")).isEqualTo(3.0);
-            assertThat(sample(prometheus, "fedlink_rounds_total{status=\"completed\"}")).isEqualTo(2.0);
+            assertThat(sample(prometheus, "fedlink_rounds_seconds_count{status=\"completed\"}")).isEqualTo(2.0);
             assertThat(sample(prometheus, "fedlink_instructions_seconds_count{instruction=\"fit_ins\",outcome=\"ok\"}"))
                     .isEqualTo(6.0);
             assertThat(sample(prometheus, "fedlink_instructions_seconds_count{instruction=\"evaluate_ins\",outcome=\"ok\"}"))
                     .isEqualTo(6.0);
-            assertThat(sample(prometheus, "fedlink_bytes_sent_bytes_total")).isPositive();
+            assertThat(sample(prometheus, "fedlink_message_size_bytes_sum{direction=\"sent\",instruction=\"fit_ins\"}"))
+                    .isPositive();
 
             clients.gate.open();
             await("training finishes").atMost(BOUND).until(() -> run.phase() == TrainingRun.Phase.FINISHED);
