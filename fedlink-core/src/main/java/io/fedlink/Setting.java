@@ -18,6 +18,8 @@ public enum Setting {
     MAX_CLIENTS("maxClients"),
     /** The largest message the coordinator accepts from a client. */
     SERVER_MAX_MESSAGE_SIZE("maxMessageSize"),
+    /** Bytes of instructions the coordinator queues for sending at once, across clients. */
+    SEND_BUDGET("sendBudget"),
     /** How often clients may send keepalive pings to the coordinator. */
     SERVER_KEEPALIVE_PERMIT_TIME("permitKeepAliveTime"),
     /** The largest message a client accepts from the coordinator. */

@@ -36,7 +36,8 @@ public final class CoordinatorMain {
                 }
                 case "robust" -> RobustAggregationFigure.measure(options);
                 case "aggregation" -> {
-                    try (FedlinkCoordinator coordinator = new FedlinkCoordinator(REPLY_TIMEOUT)) {
+                    try (FedlinkCoordinator coordinator = new FedlinkCoordinator(REPLY_TIMEOUT,
+                            AggregationFigure.flowControl(options))) {
                         AggregationFigure.measure(coordinator, options);
                     }
                 }

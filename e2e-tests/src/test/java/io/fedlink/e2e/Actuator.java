@@ -83,4 +83,24 @@ final class Actuator {
         }
         return seen.get();
     }
+
+    /**
+     * Waits until {@code connected} clients are connected and exactly one matches, the same one on two reads 300 ms
+     * apart (so a fan-out caught half-way through sending cannot pass for it); returns its id.
+     */
+    String awaitOnlyClient(int connected, String what, Duration bound, Predicate<Map<String, Object>> match) {
+        AtomicReference<String> candidate = new AtomicReference<>();
+        AtomicReference<List<Map<String, Object>>> seen = new AtomicReference<>(List.of());
+        try {
+            return await(what).atMost(bound).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(300)).until(() -> {
+                seen.set(clients());
+                List<Map<String, Object>> now = seen.get();
+                List<String> ids = now.stream().filter(match).map(client -> (String) client.get("id")).toList();
+                String only = now.size() == connected && ids.size() == 1 ? ids.get(0) : null;
+                return only != null && only.equals(candidate.getAndSet(only)) ? only : null;
+            }, java.util.Objects::nonNull);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("Timed out waiting until " + what + "; clients " + seen.get(), e);
+        }
+    }
 }

@@ -4,14 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.jayway.jsonpath.JsonPath;
+import io.fedlink.test.LinkRelay;
 import io.fedlink.test.process.ManagedProcess;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
-import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 
@@ -48,7 +48,7 @@ class ClientFaultsIT {
             ManagedProcess victim = federation.startClient(2, 4, "--sample.fit-delay=8s");
             Actuator actuator = federation.actuator();
 
-            String victimId = awaitOnlyClient(actuator, "the slow client is the only one still fitting",
+            String victimId = actuator.awaitOnlyClient(3, "the slow client is the only one still fitting", BOUND,
                     client -> "fit_ins".equals(client.get("instructionInFlight")));
             victim.kill();
             long killed = System.nanoTime();
@@ -81,7 +81,7 @@ class ClientFaultsIT {
             Actuator actuator = federation.actuator();
 
             // The victim answered its fit at once and waits for its next instruction while the others still train.
-            String victimId = awaitOnlyClient(actuator, "the fast client is the only one with nothing outstanding",
+            String victimId = actuator.awaitOnlyClient(3, "the fast client is the only one with nothing outstanding", BOUND,
                     client -> client.get("instructionInFlight") == null);
             victim.kill();
             long killed = System.nanoTime();
@@ -107,7 +107,8 @@ class ClientFaultsIT {
     void aClientKilledWhileUploadingALargeUpdateIsUnregisteredAndTheOtherUpdatesAreAveraged(TestInfo test)
             throws Exception {
         try (SampleFederation federation = new SampleFederation(name(test));
-             ThrottlingProxy slowUplink = new ThrottlingProxy(federation.port(), 8L * 1024 * 1024)) {
+             LinkRelay slowUplink = LinkRelay.throttlingUpstream("127.0.0.1",
+                     new InetSocketAddress("127.0.0.1", federation.port()), 8L * 1024 * 1024)) {
             // 4,000,000 float32 features: a 16 MB tensor each way; the victim's uplink carries 8 MB/s. The echo clients
             // bring no model of their own, so the coordinator starts from a model file.
             ManagedProcess coordinator = federation.startCoordinator(concat(COORDINATOR,
@@ -115,7 +116,7 @@ class ClientFaultsIT {
             String direct = "127.0.0.1:" + federation.port();
             federation.startMain("echo-0", EchoClientMain.class, direct, "0");
             federation.startMain("echo-1", EchoClientMain.class, direct, "0");
-            ManagedProcess victim = federation.startMain("echo-victim", EchoClientMain.class, "127.0.0.1:" + slowUplink.port(), "0");
+            ManagedProcess victim = federation.startMain("echo-victim", EchoClientMain.class, slowUplink.address(), "0");
             Actuator actuator = federation.actuator();
 
             victim.awaitLine("its fit", BOUND, line -> line.contains("fit round 1: sending the update"));
@@ -153,7 +154,7 @@ class ClientFaultsIT {
             ManagedProcess victim = federation.startClient(2, 3, "--sample.fit-delay=6s");
             Actuator actuator = federation.actuator();
 
-            String victimId = awaitOnlyClient(actuator, "the slow client is the only one still fitting",
+            String victimId = actuator.awaitOnlyClient(3, "the slow client is the only one still fitting", BOUND,
                     client -> "fit_ins".equals(client.get("instructionInFlight")));
             victim.signal("STOP"); // its socket stays open and its kernel still acknowledges; nothing answers pings
             long stopped = System.nanoTime();
@@ -178,25 +179,6 @@ class ClientFaultsIT {
                     .isEqualTo(3);
             assertThat(victim.awaitExit(Duration.ofSeconds(60))).as("the resumed client ends cleanly").isZero();
             assertThat(victim.output()).contains("Reconnecting to coordinator");
-        }
-    }
-
-    /**
-     * Waits until three clients are connected and exactly one matches, the same one on two reads 300 ms apart (so a
-     * fan-out caught half-way through sending cannot pass for it); returns its id.
-     */
-    private static String awaitOnlyClient(Actuator actuator, String what, Predicate<Map<String, Object>> match) {
-        AtomicReference<String> candidate = new AtomicReference<>();
-        AtomicReference<List<Map<String, Object>>> clients = new AtomicReference<>(List.of());
-        try {
-            return await(what).atMost(BOUND).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(300)).until(() -> {
-                clients.set(actuator.clients());
-                List<Map<String, Object>> now = clients.get();
-                String only = now.size() == 3 && now.stream().filter(match).count() == 1 ? onlyId(now, match) : null;
-                return only != null && only.equals(candidate.getAndSet(only)) ? only : null;
-            }, Objects::nonNull);
-        } catch (ConditionTimeoutException e) {
-            throw new AssertionError("Timed out waiting until " + what + "; clients " + clients.get(), e);
         }
     }
 

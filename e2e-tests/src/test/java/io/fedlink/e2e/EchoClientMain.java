@@ -10,7 +10,11 @@ import io.fedlink.proto.ClientMessage.FitRes;
 import io.fedlink.proto.Scalar;
 import io.fedlink.proto.ServerMessage.EvaluateIns;
 import io.fedlink.proto.ServerMessage.FitIns;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A fedlink client JVM for models of any size: {@code fit} answers with the parameters it was sent (after
@@ -18,7 +22,9 @@ import java.time.Duration;
  * cannot hold a 4,000,000-feature model (its synthetic data set would need gigabytes), this one holds nothing but
  * the message. Exits 0 when the coordinator ends training, 1 when it gives up reconnecting.
  *
- * <p>Usage: {@code EchoClientMain <host:port> <fitDelayMillis>}
+ * <p>Usage: {@code EchoClientMain <host:port> <fitDelayMillis> [<keepaliveSeconds>]}: with a keepalive the channel
+ * pings the coordinator every that many seconds (and gives up on a connection after 5 s without an answer) and gives a
+ * connection attempt 5 s, so a dead link is found and a live one found again quickly.
  */
 public final class EchoClientMain {
 
@@ -28,17 +34,25 @@ public final class EchoClientMain {
     public static void main(String[] args) {
         String target = args[0];
         long fitDelay = Long.parseLong(args[1]);
-        CoordinatorChannel coordinator = CoordinatorChannel.forTarget(target).usePlaintext()
-                .runnerSettings(new ClientRunnerSettings(false, new Backoff(Duration.ofMillis(500), Duration.ofSeconds(5), 2,
-                        0.5, 20))).build();
+        CoordinatorChannel.Builder builder = CoordinatorChannel.forTarget(target).usePlaintext();
+        if (args.length > 2) {
+            ManagedChannel channel = NettyChannelBuilder.forTarget(target).usePlaintext()
+                    .maxInboundMessageSize(Integer.MAX_VALUE)
+                    .keepAliveTime(Long.parseLong(args[2]), TimeUnit.SECONDS).keepAliveTimeout(5, TimeUnit.SECONDS)
+                    .withOption(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5000).build();
+            builder = CoordinatorChannel.forChannel(channel, target);
+        }
+        CoordinatorChannel coordinator = builder.runnerSettings(new ClientRunnerSettings(false, new Backoff(
+                Duration.ofMillis(500), Duration.ofSeconds(5), 2, 0.5, 20))).build();
         ClientRunner runner = coordinator.runner(new FederatedClient() {
             @Override
             public FitRes fit(FitIns ins) {
                 long round = ins.getConfigOrDefault("round", Scalar.getDefaultInstance()).getSint64();
-                System.out.println("fit round " + round + ": received " + ins.getParameters().getSerializedSize()
+                System.out.println(System.currentTimeMillis() + " fit round " + round + ": received "
+                        + ins.getParameters().getSerializedSize()
                         + " bytes of parameters; answering in " + fitDelay + " ms");
                 sleep(fitDelay);
-                System.out.println("fit round " + round + ": sending the update");
+                System.out.println(System.currentTimeMillis() + " fit round " + round + ": sending the update");
                 return FitRes.newBuilder().setParameters(ins.getParameters()).setNumExamples(1).build();
             }
 

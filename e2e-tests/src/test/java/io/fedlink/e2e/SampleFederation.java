@@ -120,6 +120,14 @@ final class SampleFederation implements AutoCloseable {
         return processes.main(name, mainClass).args(args).start();
     }
 
+    /**
+     * Starts {@code mainClass} as its own JVM inside {@code namespace} (it sees only that namespace's network), with a
+     * 512 MB heap, enough for a client of a 64 MiB model.
+     */
+    ManagedProcess startMainIn(NetworkNamespace namespace, String name, Class<?> mainClass, String... args) {
+        return processes.main(name, mainClass).heap("512m").through(namespace.exec()).args(args).start();
+    }
+
     @Override
     public void close() {
         processes.close();

@@ -10,13 +10,17 @@ import io.fedlink.proto.ServerMessage;
 import io.fedlink.wire.MessageSizeHeader;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
 import io.grpc.ClientInterceptors;
+import io.grpc.ForwardingClientCall;
+import io.grpc.ForwardingClientCallListener;
 import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.ClientResponseObserver;
-import io.grpc.stub.MetadataUtils;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
@@ -53,10 +57,15 @@ public final class Connection implements AutoCloseable {
         this.target = target;
         this.names = names;
         Receiver receiver = new Receiver();
-        Channel capturing = ClientInterceptors.intercept(channel,
-                MetadataUtils.newCaptureMetadataInterceptor(responseHeaders, new AtomicReference<>()));
+        Channel capturing = ClientInterceptors.intercept(channel, new HeadersInterceptor());
         ClientCalls.asyncBidiStreamingCall(capturing.newCall(FlowerServiceGrpc.getJoinMethod(), callOptions), receiver);
         this.outbound = receiver.requests;
+    }
+
+    /** The stream is established: the transport is ready for it, or the coordinator has answered with headers. */
+    private void established() {
+        ready = true;
+        readyOrEnded.countDown();
     }
 
     /**
@@ -83,6 +92,30 @@ public final class Connection implements AutoCloseable {
     public Optional<ServerMessage> consume(Duration timeout) throws InterruptedException {
         Object next = inbound.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
         return next == null ? Optional.empty() : Optional.of(unwrap(next));
+    }
+
+    /**
+     * Blocks until the next instruction arrives; for a caller that ends the wait by aborting the stream.
+     *
+     * @throws ConnectionClosedException if the stream has ended (or ends while waiting)
+     * @throws InterruptedException      if the waiting thread is interrupted
+     */
+    ServerMessage take() throws InterruptedException {
+        return unwrap(inbound.take());
+    }
+
+    /**
+     * Blocks until the stream is established (see {@link #awaitReady(Duration)}); for a caller that ends the wait by
+     * aborting the stream.
+     *
+     * @throws ConnectionClosedException if the stream ended before it was established
+     * @throws InterruptedException      if the waiting thread is interrupted
+     */
+    void awaitEstablished() throws InterruptedException {
+        readyOrEnded.await();
+        if (!ready) {
+            throw closed(end);
+        }
     }
 
     /**
@@ -230,6 +263,30 @@ public final class Connection implements AutoCloseable {
                 && description.toLowerCase(Locale.ROOT).replace('_', ' ').contains("too many pings");
     }
 
+    /**
+     * Keeps the coordinator's response headers (its announced message limit) and counts them as the stream being
+     * established: over the in-process transport a stream is "ready" only once the server asks for a message, which a
+     * fedlink coordinator does only when it expects a reply, but it sends its headers as the stream opens.
+     */
+    private final class HeadersInterceptor implements ClientInterceptor {
+        @Override
+        public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
+            return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
+                @Override
+                public void start(Listener<R> listener, Metadata headers) {
+                    super.start(new ForwardingClientCallListener.SimpleForwardingClientCallListener<>(listener) {
+                        @Override
+                        public void onHeaders(Metadata received) {
+                            responseHeaders.set(received);
+                            established();
+                            super.onHeaders(received);
+                        }
+                    }, headers);
+                }
+            };
+        }
+    }
+
     private final class Receiver implements ClientResponseObserver<ClientMessage, ServerMessage> {
         private ClientCallStreamObserver<ClientMessage> requests;
 
@@ -237,10 +294,7 @@ public final class Connection implements AutoCloseable {
         public void beforeStart(ClientCallStreamObserver<ClientMessage> requestStream) {
             this.requests = requestStream;
             // gRPC calls this once the stream is allocated on a connected transport (and again after flow control).
-            requestStream.setOnReadyHandler(() -> {
-                ready = true;
-                readyOrEnded.countDown();
-            });
+            requestStream.setOnReadyHandler(Connection.this::established);
         }
 
         @Override

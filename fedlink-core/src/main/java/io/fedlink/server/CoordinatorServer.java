@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
@@ -144,6 +145,7 @@ public final class CoordinatorServer implements AutoCloseable {
         private final List<ClientManagerListener> clientListeners = new ArrayList<>();
         private final List<InstructionListener> instructionListeners = new ArrayList<>();
         private Consumer<ServerBuilder<?>> customizer = builder -> { };
+        private ScheduledExecutorService timer;
 
         private Builder(ServerBuilder<?> serverBuilder) {
             this.serverBuilder = serverBuilder;
@@ -186,6 +188,15 @@ public final class CoordinatorServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Runs reply deadlines on {@code timer} instead of a thread of the coordinator's own (for example a timer a
+         * test fires by hand); its tasks are short and never block. The caller shuts it down.
+         */
+        public Builder timer(ScheduledExecutorService timer) {
+            this.timer = Objects.requireNonNull(timer, "timer");
+            return this;
+        }
+
         /** Has the last word on the gRPC server builder (interceptors, executors, ...). */
         public Builder configure(Consumer<ServerBuilder<?>> customizer) {
             this.customizer = Objects.requireNonNull(customizer, "customizer");
@@ -200,8 +211,9 @@ public final class CoordinatorServer implements AutoCloseable {
         public CoordinatorServer start() throws IOException {
             DefaultClientManager clientManager = new DefaultClientManager(settings.quorumTimeout(), settings.maxClients());
             clientListeners.forEach(clientManager::addListener);
-            ClientManagerServicer servicer = new ClientManagerServicer(clientManager, proxyFactory,
-                    settings.streamSettings());
+            ClientManagerServicer servicer = timer == null
+                    ? new ClientManagerServicer(clientManager, proxyFactory, settings.streamSettings())
+                    : new ClientManagerServicer(clientManager, proxyFactory, settings.streamSettings(), timer);
             servicer.setAuthenticator(authenticator);
             instructionListeners.forEach(servicer::addInstructionListener);
             settings.applyTo(serverBuilder);

@@ -20,11 +20,14 @@ import java.util.Objects;
  *                       fedlink clients
  * @param keepalive      the server's keepalive, or {@code null} to leave the transport's own (the in-process
  *                       transport has none)
+ * @param flowControl    how much is in flight for clients at once, in both directions
  */
 public record CoordinatorSettings(Duration quorumTimeout, int maxClients, Duration replyTimeout,
-                                  TimeoutPolicy timeoutPolicy, int maxMessageSize, Keepalive keepalive) {
+                                  TimeoutPolicy timeoutPolicy, int maxMessageSize, Keepalive keepalive,
+                                  FlowControl flowControl) {
 
     public CoordinatorSettings {
+        Objects.requireNonNull(flowControl, "flowControl");
         positive(quorumTimeout, "quorumTimeout");
         positive(replyTimeout, "replyTimeout");
         Objects.requireNonNull(timeoutPolicy, "timeoutPolicy");
@@ -36,10 +39,13 @@ public record CoordinatorSettings(Duration quorumTimeout, int maxClients, Durati
         }
     }
 
-    /** Quorum and reply timeouts of 10 minutes, DROP, 100,000 clients, 512 MiB, {@link Keepalive#defaults()}. */
+    /**
+     * Quorum and reply timeouts of 10 minutes, DROP, 100,000 clients, 512 MiB, {@link Keepalive#defaults()},
+     * {@link FlowControl#defaults()}.
+     */
     public static CoordinatorSettings defaults() {
         return new CoordinatorSettings(Duration.ofMinutes(10), 100_000, Duration.ofMinutes(10), TimeoutPolicy.DROP,
-                MessageSizeHeader.DEFAULT_LIMIT, Keepalive.defaults());
+                MessageSizeHeader.DEFAULT_LIMIT, Keepalive.defaults(), FlowControl.defaults());
     }
 
     /** A builder starting from {@link #defaults()}. */
@@ -64,7 +70,7 @@ public record CoordinatorSettings(Duration quorumTimeout, int maxClients, Durati
 
     /** As {@link #streamSettings()}, with messages that name settings by {@code settingNames}. */
     public StreamSettings streamSettings(SettingNames settingNames) {
-        return new StreamSettings(replyTimeout, timeoutPolicy, maxMessageSize, settingNames);
+        return new StreamSettings(replyTimeout, timeoutPolicy, maxMessageSize, flowControl, settingNames);
     }
 
     /** Sets the inbound message limit and, unless it is {@code null}, the keepalive on {@code builder}. */
@@ -90,6 +96,7 @@ public record CoordinatorSettings(Duration quorumTimeout, int maxClients, Durati
         private TimeoutPolicy timeoutPolicy;
         private int maxMessageSize;
         private Keepalive keepalive;
+        private FlowControl flowControl;
 
         private Builder(CoordinatorSettings from) {
             this.quorumTimeout = from.quorumTimeout;
@@ -98,6 +105,7 @@ public record CoordinatorSettings(Duration quorumTimeout, int maxClients, Durati
             this.timeoutPolicy = from.timeoutPolicy;
             this.maxMessageSize = from.maxMessageSize;
             this.keepalive = from.keepalive;
+            this.flowControl = from.flowControl;
         }
 
         public Builder quorumTimeout(Duration quorumTimeout) {
@@ -131,9 +139,15 @@ public record CoordinatorSettings(Duration quorumTimeout, int maxClients, Durati
             return this;
         }
 
+        /** The send budget and the large replies received at once (default {@link FlowControl#defaults()}). */
+        public Builder flowControl(FlowControl flowControl) {
+            this.flowControl = flowControl;
+            return this;
+        }
+
         public CoordinatorSettings build() {
             return new CoordinatorSettings(quorumTimeout, maxClients, replyTimeout, timeoutPolicy, maxMessageSize,
-                    keepalive);
+                    keepalive, flowControl);
         }
     }
 }

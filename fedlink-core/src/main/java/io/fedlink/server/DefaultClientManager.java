@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The default {@link ClientManager}: an insertion-ordered map guarded by one lock whose condition wakes
- * quorum waiters on every registration. Listeners run after the lock is released. A quorum wait of
+ * quorum waiters on every registration. Listeners run after the lock is released, each on its own: one that throws
+ * is logged and changes nothing for the registry or the listeners after it. A quorum wait of
  * {@link #getClients} or {@link #sample} that lasts logs what it waits for every 10 seconds:
  * {@code waiting for quorum: 1/3 clients connected (minClients=3, timeout in 1m40s)}.
  */
@@ -92,7 +93,14 @@ public class DefaultClientManager implements ClientManager {
             lock.unlock();
         }
         log.debug("Registered {}", client);
-        listeners.forEach(listener -> listener.registered(client));
+        for (ClientManagerListener listener : listeners) {
+            try {
+                listener.registered(client);
+            } catch (RuntimeException e) {
+                log.warn("Client manager listener {} failed on the registration of client {}; the client stays"
+                        + " registered and the other listeners are told", listener, client.id(), e);
+            }
+        }
         return true;
     }
 
@@ -108,7 +116,14 @@ public class DefaultClientManager implements ClientManager {
             lock.unlock();
         }
         log.debug("Unregistered {}: {}", client, reason);
-        listeners.forEach(listener -> listener.unregistered(client, reason));
+        for (ClientManagerListener listener : listeners) {
+            try {
+                listener.unregistered(client, reason);
+            } catch (RuntimeException e) {
+                log.warn("Client manager listener {} failed on the unregistration of client {} ({}); the other"
+                        + " listeners are told", listener, client.id(), reason, e);
+            }
+        }
     }
 
     @Override

@@ -40,6 +40,24 @@ class InstructionDispatcherTests {
             .setReconnectIns(ReconnectIns.newBuilder().setSeconds(5)).build();
 
     @Test
+    void aFailureReplyHasTheInstructionsReplyCaseItsNotImplementedCodeAndTheCause() {
+        InstructionDispatcher dispatcher = new InstructionDispatcher(new FederatedClient() {
+        });
+        IllegalStateException cause = new IllegalStateException("reply too large");
+
+        assertThat(dispatcher.failure(FIT, cause).getFitRes().getStatus().getCode()).isEqualTo(Code.FIT_NOT_IMPLEMENTED);
+        assertThat(dispatcher.failure(FIT, cause).getFitRes().getStatus().getMessage())
+                .isEqualTo("client error: java.lang.IllegalStateException: reply too large");
+        assertThat(dispatcher.failure(EVALUATE, cause).getEvaluateRes().getStatus().getCode())
+                .isEqualTo(Code.EVALUATE_NOT_IMPLEMENTED);
+        assertThat(dispatcher.failure(GET_PARAMETERS, cause).getGetParametersRes().getStatus().getCode())
+                .isEqualTo(Code.GET_PARAMETERS_NOT_IMPLEMENTED);
+        assertThat(dispatcher.failure(GET_PROPERTIES, cause).getGetPropertiesRes().getStatus().getCode())
+                .isEqualTo(Code.GET_PROPERTIES_NOT_IMPLEMENTED);
+        assertThat(dispatcher.failure(RECONNECT, cause).getDisconnectRes().getReason()).isEqualTo(Reason.RECONNECT);
+    }
+
+    @Test
     void everyInstructionIsAnsweredWithItsMatchingReplyCase() {
         InstructionDispatcher dispatcher = new InstructionDispatcher(new AnsweringClient());
 

@@ -76,23 +76,43 @@ class DefaultClientManagerTests {
     @Test
     void whenUnregisteredTwiceThenTheSecondCallDoesNothingAndListenersHearOnce() {
         List<String> heard = new ArrayList<>();
-        manager.addListener(new ClientManagerListener() {
-            @Override
-            public void registered(ClientProxy client) {
-                heard.add("+" + client.id());
-            }
-
-            @Override
-            public void unregistered(ClientProxy client, DisconnectReason reason) {
-                heard.add("-" + client.id() + ":" + reason);
-            }
-        });
+        manager.addListener(recordingInto(heard));
         ClientProxy a = client("a");
         manager.register(a);
         manager.unregister(a, DisconnectReason.CANCELLED);
         manager.unregister(a, DisconnectReason.CANCELLED);
         assertThat(heard).containsExactly("+a", "-a:CANCELLED");
         assertThat(manager.numAvailable()).isZero();
+    }
+
+    @Test
+    void whenAListenerThrowsThenTheRegistryStillChangesAndLaterListenersAreStillTold() {
+        List<String> heard = new ArrayList<>();
+        manager.addListener(new ClientManagerListener() {
+            @Override
+            public void registered(ClientProxy client) {
+                throw new IllegalStateException("user listener fails on registration");
+            }
+
+            @Override
+            public void unregistered(ClientProxy client, DisconnectReason reason) {
+                throw new IllegalStateException("user listener fails on unregistration");
+            }
+        });
+        manager.addListener(recordingInto(heard));
+        ClientProxy a = client("a");
+
+        List<String> warnings = logged(Level.WARN, () -> {
+            assertThat(manager.register(a)).isTrue();
+            assertThat(manager.numAvailable()).isEqualTo(1);
+            manager.unregister(a, DisconnectReason.CANCELLED);
+        });
+
+        assertThat(manager.numAvailable()).isZero();
+        assertThat(heard).containsExactly("+a", "-a:CANCELLED");
+        assertThat(warnings).hasSize(2);
+        assertThat(warnings.get(0)).contains("listener").contains("failed").contains("registration of client a");
+        assertThat(warnings.get(1)).contains("listener").contains("failed").contains("unregistration of client a");
     }
 
     @Test
@@ -180,8 +200,28 @@ class DefaultClientManagerTests {
         assertThat(logged(() -> assertThat(quick.sample(1)).hasSize(1))).isEmpty();
     }
 
+    /** A listener that writes "+id" for a registration and "-id:REASON" for an unregistration into {@code heard}. */
+    private static ClientManagerListener recordingInto(List<String> heard) {
+        return new ClientManagerListener() {
+            @Override
+            public void registered(ClientProxy client) {
+                heard.add("+" + client.id());
+            }
+
+            @Override
+            public void unregistered(ClientProxy client, DisconnectReason reason) {
+                heard.add("-" + client.id() + ":" + reason);
+            }
+        };
+    }
+
     /** The INFO lines DefaultClientManager logs while {@code action} runs. */
     private static List<String> logged(Runnable action) {
+        return logged(Level.INFO, action);
+    }
+
+    /** The lines of {@code level} DefaultClientManager logs while {@code action} runs. */
+    private static List<String> logged(Level wanted, Runnable action) {
         Logger logger = (Logger) LoggerFactory.getLogger(DefaultClientManager.class);
         Level level = logger.getLevel();
         ListAppender<ILoggingEvent> appender = new ListAppender<>();
@@ -194,7 +234,7 @@ class DefaultClientManagerTests {
             logger.detachAppender(appender);
             logger.setLevel(level);
         }
-        return appender.list.stream().filter(event -> event.getLevel() == Level.INFO)
+        return appender.list.stream().filter(event -> event.getLevel() == wanted)
                 .map(ILoggingEvent::getFormattedMessage).toList();
     }
 

@@ -25,6 +25,7 @@ final class PropertyKeys {
             case TIMEOUT_POLICY -> "fedlink.server.timeout-policy";
             case MAX_CLIENTS -> "fedlink.server.max-clients";
             case SERVER_MAX_MESSAGE_SIZE -> "fedlink.server.max-message-size";
+            case SEND_BUDGET -> "fedlink.server.flow-control.send-budget";
             case SERVER_KEEPALIVE_PERMIT_TIME -> "fedlink.server.keepalive.permit-time";
             case CLIENT_MAX_MESSAGE_SIZE -> "fedlink.client.max-message-size";
             case CLIENT_AUTH_TOKEN -> "fedlink.client.auth.token";

@@ -31,7 +31,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>{@code fedlink_instructions_seconds_count|sum|max{instruction,outcome}}: every instruction, timed;</li>
  *   <li>{@code fedlink_message_size_bytes_count|sum|max{direction,instruction}}: serialized sizes of the instructions
  *       sent and the replies received ({@code direction} {@code sent} or {@code received}; a reply counts under the
- *       instruction it answers);</li>
+ *       instruction it answers; an instruction refused before it went out counts under none);</li>
  *   <li>{@code fedlink_rounds_seconds_count|sum|max{status}}: training rounds, timed, {@code completed} or
  *       {@code failed};</li>
  *   <li>{@code fedlink_round_replies} and {@code fedlink_round_failures}: fit replies and client failures per round.</li>
@@ -109,7 +109,9 @@ public class FedlinkMetrics implements ClientManagerListener, InstructionListene
                           long received) {
         InstructionMeters meters = instructions.computeIfAbsent(instruction, name -> new InstructionMeters(registry, name));
         meters.outcomes.get(outcome).record(duration);
-        meters.sent.record(sent);
+        if (sent > 0) { // 0: refused before any byte went out (client busy or gone, or the instruction too large)
+            meters.sent.record(sent);
+        }
         if (received > 0) {
             meters.received.record(received);
         }

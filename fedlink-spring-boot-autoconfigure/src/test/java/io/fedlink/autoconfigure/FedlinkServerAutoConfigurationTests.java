@@ -9,6 +9,7 @@ import io.fedlink.server.ClientProxyFactory;
 import io.fedlink.server.ClientStream;
 import io.fedlink.server.CoordinatorSettings;
 import io.fedlink.server.DefaultClientManager;
+import io.fedlink.server.FlowControl;
 import io.fedlink.server.Keepalive;
 import io.fedlink.server.TimeoutPolicy;
 import java.time.Duration;
@@ -67,8 +68,34 @@ class FedlinkServerAutoConfigurationTests {
                     assertThat(context.getBean(FedlinkServerProperties.class).coordinatorSettings())
                             .isEqualTo(new CoordinatorSettings(
                                     Duration.ofSeconds(1), 7, Duration.ofSeconds(2), TimeoutPolicy.KEEP, 64 * 1024 * 1024,
-                                    new Keepalive(Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ZERO, false)));
+                                    new Keepalive(Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ZERO, false),
+                                    FlowControl.defaults()));
                 });
+    }
+
+    @Test
+    void flowControlDefaultsToHalfTheDirectMemoryForSendingAndOneLargeReplyAtATime() {
+        runner.run(context -> assertThat(context.getBean(ClientManagerServicer.class).settings().flowControl())
+                .isEqualTo(new FlowControl(FlowControl.defaultSendBudget(), 1)));
+    }
+
+    @Test
+    void whenFlowControlIsSetThenTheServicerFollowsIt() {
+        runner.withPropertyValues("fedlink.server.flow-control.send-budget=3MB",
+                "fedlink.server.flow-control.large-replies-at-once=4").run(context ->
+                assertThat(context.getBean(ClientManagerServicer.class).settings().flowControl())
+                        .isEqualTo(new FlowControl(3L * 1024 * 1024, 4)));
+    }
+
+    @Test
+    void whenLargeRepliesAtOnceIsZeroThenStartupFailsNamingTheProperty() {
+        assertStartupFailsNaming("fedlink.server.flow-control.large-replies-at-once=0",
+                "fedlink.server.flow-control.large-replies-at-once");
+    }
+
+    @Test
+    void whenTheSendBudgetIsZeroThenStartupFailsNamingTheProperty() {
+        assertStartupFailsNaming("fedlink.server.flow-control.send-budget=0B", "fedlink.server.flow-control.send-budget");
     }
 
     @Test

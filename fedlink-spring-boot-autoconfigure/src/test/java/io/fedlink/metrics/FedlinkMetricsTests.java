@@ -45,6 +45,15 @@ class FedlinkMetricsTests {
     }
 
     @Test
+    void anInstructionRefusedBeforeItWentOutCountsNoSentMessage() {
+        metrics.completed(null, "fit_ins", Outcome.ERROR, Duration.ZERO, 0, 0); // busy, too large or gone: 0 bytes sent
+
+        String scrape = registry.scrape();
+        assertThat(sample(scrape, "fedlink_instructions_seconds_count{instruction=\"fit_ins\",outcome=\"error\"}")).isEqualTo(1);
+        assertThat(sample(scrape, "fedlink_message_size_bytes_count{direction=\"sent\",instruction=\"fit_ins\"}")).isZero();
+    }
+
+    @Test
     void roundsAreOneTimerWithAStatusTag() {
         metrics.roundCompleted(round(1, RoundStatus.COMPLETED, Duration.ofSeconds(2), 3));
         metrics.roundCompleted(round(2, RoundStatus.COMPLETED, Duration.ofSeconds(4), 3));

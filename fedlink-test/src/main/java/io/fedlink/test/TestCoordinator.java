@@ -244,6 +244,9 @@ public final class TestCoordinator implements AutoCloseable {
                     builder.customizer.accept(serverBuilder);
                 });
         builder.instructionListeners.forEach(server::instructionListener);
+        if (builder.timer != null) {
+            server.timer(builder.timer);
+        }
         if (builder.certificateChain != null) {
             server.useTransportSecurity(builder.certificateChain, builder.privateKey);
         }

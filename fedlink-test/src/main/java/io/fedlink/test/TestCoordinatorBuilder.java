@@ -4,6 +4,7 @@ import io.fedlink.security.ClientAuthenticator;
 import io.fedlink.server.ClientProxyFactory;
 import io.fedlink.server.CoordinatorSettings;
 import io.fedlink.server.DefaultClientProxy;
+import io.fedlink.server.FlowControl;
 import io.fedlink.server.InstructionListener;
 import io.fedlink.server.Keepalive;
 import io.fedlink.server.TimeoutPolicy;
@@ -13,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
 
 /** Configures a {@link TestCoordinator}; {@link #start()} starts it. */
@@ -27,6 +29,7 @@ public final class TestCoordinatorBuilder {
     File privateKey;
     final List<InstructionListener> instructionListeners = new ArrayList<>();
     Consumer<ServerBuilder<?>> customizer = serverBuilder -> { };
+    ScheduledExecutorService timer;
 
     TestCoordinatorBuilder(boolean tcp) {
         this.tcp = tcp;
@@ -94,6 +97,18 @@ public final class TestCoordinatorBuilder {
         requireTcp("useTransportSecurity");
         this.certificateChain = Objects.requireNonNull(certificateChain, "certificateChain");
         this.privateKey = Objects.requireNonNull(privateKey, "privateKey");
+        return this;
+    }
+
+    /** The send budget and the large replies received at once (default {@link FlowControl#defaults()}). */
+    public TestCoordinatorBuilder flowControl(FlowControl flowControl) {
+        settings.flowControl(Objects.requireNonNull(flowControl, "flowControl"));
+        return this;
+    }
+
+    /** Runs reply deadlines on {@code timer}, for example one the test fires by hand; the test shuts it down. */
+    public TestCoordinatorBuilder timer(ScheduledExecutorService timer) {
+        this.timer = Objects.requireNonNull(timer, "timer");
         return this;
     }
 

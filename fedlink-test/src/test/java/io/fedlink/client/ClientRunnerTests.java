@@ -36,8 +36,12 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import io.fedlink.test.TestMessages;
+import io.fedlink.test.Transport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class ClientRunnerTests {
 
@@ -302,6 +306,36 @@ class ClientRunnerTests {
                 .isInstanceOf(ExecutionException.class)
                 .hasCauseInstanceOf(ReconnectAttemptsExhaustedException.class);
         assertThat(runner.status().phase()).isEqualTo(Phase.GAVE_UP);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void aReplyLargerThanTheCoordinatorAcceptsIsAnsweredWithANonOkStatusNamingTheLimitAndTheRunnerKeepsServing(
+            Transport transport) throws Exception {
+        TestCoordinator coordinator = resources.register(transport.coordinator().maxMessageSize(64 * 1024).start());
+        FederatedClient sized = new EchoClient() {
+            @Override
+            public FitRes fit(FitIns ins) {
+                int bytes = (int) ins.getConfigOrThrow("bytes").getSint64();
+                return FitRes.newBuilder().setParameters(TestMessages.parameters(bytes)).setNumExamples(1).build();
+            }
+        };
+        ClientRunner runner = start(coordinator, sized, settings(false, 0), new RecordingListener());
+        ClientProxy client = coordinator.nextClient();
+
+        FitRes refused = client.fit(FitIns.newBuilder()
+                .putConfig("bytes", Scalar.newBuilder().setSint64(1024 * 1024).build()).build());
+        assertThat(refused.getStatus().getCode()).isEqualTo(Code.FIT_NOT_IMPLEMENTED);
+        assertThat(refused.getStatus().getMessage()).startsWith(InstructionDispatcher.CLIENT_ERROR_PREFIX)
+                .contains("the coordinator accepts at most 65536 bytes")
+                .contains("raise maxMessageSize on the coordinator"); // the runtime names settings its own way
+
+        FitRes next = client.fit(FitIns.newBuilder()
+                .putConfig("bytes", Scalar.newBuilder().setSint64(1024).build()).build());
+        assertThat(next.getStatus().getCode()).isEqualTo(Code.OK);
+        assertThat(client.isConnected()).isTrue();
+        assertThat(runner.status().phase()).isEqualTo(Phase.CONNECTED);
+        assertThat(runner.status().sessions()).isEqualTo(1);
     }
 
     // --- stop -----------------------------------------------------------------------------------------------

@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -255,7 +256,8 @@ class FanOutTests {
         ClientProxy real = coordinator.join(answering());
         ClientProxy stuck = new DefaultClientProxy(real.stream()) {
             @Override
-            public CompletableFuture<ClientMessage> runAsync(ServerMessage instruction, Duration timeout) {
+            public CompletableFuture<ClientMessage> runAsync(ServerMessage instruction, Duration timeout,
+                                                             CompletionStage<?> handled) {
                 return new CompletableFuture<>(); // a broken subclass that ignores the timeout
             }
         };

@@ -69,13 +69,74 @@ class ClientManagerServicerTests {
     void whenSeedStyleClientSendsEmptyHandshakeThenItIsAbsorbed(Transport transport) throws Exception {
         coordinator = transport.coordinator().start();
         try (Connection connection = coordinator.connectionTemplate().connect()) {
-            connection.dispatch(ClientMessage.getDefaultInstance());
+            connection.dispatch(ClientMessage.getDefaultInstance()); // sent before any instruction
             ClientProxy client = connectedClient(connection);
-            Thread.sleep(100); // let the hand-shake reach the idle stream first
             CompletableFuture<ClientMessage> reply = client.runAsync(evaluateIns());
             assertThat(consume(connection).hasEvaluateIns()).isTrue();
             connection.dispatch(evaluateRes(3));
             assertThat(reply.get(BOUND.toSeconds(), TimeUnit.SECONDS).getEvaluateRes().getNumExamples()).isEqualTo(3);
+            assertThat(coordinator.handshakes()).as("read before the reply and absorbed, not paired").isEqualTo(1);
+            CompletableFuture<ClientMessage> next = client.runAsync(evaluateIns());
+            consume(connection);
+            connection.dispatch(evaluateRes(4));
+            assertThat(next.get(BOUND.toSeconds(), TimeUnit.SECONDS).getEvaluateRes().getNumExamples()).isEqualTo(4);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void whenAClientManagerListenerThrowsThenTheClientIsStillServedAndUnregisteredAndLaterListenersRun(
+            Transport transport) throws Exception {
+        coordinator = transport.coordinator().start();
+        List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        coordinator.clientManager().addListener(new ClientManagerListener() {
+            @Override
+            public void registered(ClientProxy client) {
+                throw new IllegalStateException("an @EventListener behind this listener failed");
+            }
+
+            @Override
+            public void unregistered(ClientProxy client, DisconnectReason reason) {
+                throw new IllegalStateException("an @EventListener behind this listener failed");
+            }
+        });
+        coordinator.clientManager().addListener(new ClientManagerListener() {
+            @Override
+            public void registered(ClientProxy client) {
+                heard.add("registered");
+            }
+
+            @Override
+            public void unregistered(ClientProxy client, DisconnectReason reason) {
+                heard.add("unregistered " + reason);
+            }
+        });
+        Connection connection = coordinator.connectionTemplate().connect();
+        ClientProxy client = connectedClient(connection);
+        CompletableFuture<ClientMessage> reply = client.runAsync(fitIns(8));
+        assertThat(consume(connection).hasFitIns()).as("the stream works although a listener failed").isTrue();
+        connection.dispatch(fitRes(4));
+        assertThat(reply.get(BOUND.toSeconds(), TimeUnit.SECONDS).getFitRes().getNumExamples()).isEqualTo(4);
+
+        connection.abort("the client leaves");
+        await("the client is unregistered, no ghost left behind").atMost(BOUND)
+                .until(() -> coordinator.clientManager().numAvailable() == 0);
+        await("the later listener hears both changes").atMost(BOUND).until(() -> heard.size() == 2);
+        assertThat(heard).containsExactly("registered", "unregistered CANCELLED");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void whenTheProxyFactoryThrowsThenTheClientIsRefusedWithInternalAndNothingIsRegistered(Transport transport)
+            throws Exception {
+        coordinator = transport.coordinator().proxyFactory(stream -> {
+            throw new IllegalStateException("user proxy factory failed");
+        }).start();
+        try (Connection connection = coordinator.connectionTemplate().connect()) {
+            Throwable refused = catchThrowable(() -> consume(connection));
+            assertThat(refused).isInstanceOf(ConnectionClosedException.class).hasMessageContaining("INTERNAL")
+                    .hasMessageContaining("could not register client").hasMessageContaining("user proxy factory failed");
+            assertThat(coordinator.clientManager().numAvailable()).isZero();
         }
     }
 
@@ -117,22 +178,21 @@ class ClientManagerServicerTests {
 
     @ParameterizedTest
     @EnumSource(Transport.class)
-    void whenClientRepliesWithNoInstructionOutstandingThenOnlyItsStreamIsClosedAsProtocolError(Transport transport)
+    void whenClientSendsAMessageUnaskedThenItIsReadOnlyAsTheReplyToTheNextInstruction(Transport transport)
             throws Exception {
         coordinator = transport.coordinator().start();
-        try (Connection rogue = coordinator.connectionTemplate().connect();
-             Connection good = coordinator.connectionTemplate().connect()) {
-            coordinator.clientManager().getClients(2, BOUND);
-            rogue.dispatch(fitRes(1));
-            Throwable closed = catchThrowable(() -> consume(rogue));
-            assertThat(closed).isInstanceOf(ConnectionClosedException.class)
-                    .hasMessageContaining("INVALID_ARGUMENT").hasMessageContaining("no instruction was outstanding");
-            await("the rogue client is unregistered").atMost(BOUND).until(() -> coordinator.clientManager().numAvailable() == 1);
-            ClientProxy remaining = coordinator.clientManager().all().get(0);
-            CompletableFuture<ClientMessage> reply = remaining.runAsync(fitIns(4));
-            consume(good);
-            good.dispatch(fitRes(9));
-            assertThat(reply.get(BOUND.toSeconds(), TimeUnit.SECONDS).getFitRes().getNumExamples()).isEqualTo(9);
+        try (Connection rogue = coordinator.connectionTemplate().connect()) {
+            ClientProxy client = connectedClient(rogue);
+            rogue.dispatch(evaluateRes(1)); // nothing asked: it waits in flow control, as with a Flower server
+            CompletableFuture<ClientMessage> reply = client.runAsync(fitIns(4));
+            Throwable failure = catchThrowable(() -> reply.get(BOUND.toSeconds(), TimeUnit.SECONDS));
+            assertThat(failure).cause().isInstanceOf(UnexpectedReplyException.class)
+                    .hasMessageContaining("answered fit_ins with evaluate_res");
+            consume(rogue); // the fit_ins
+            CompletableFuture<ClientMessage> next = client.runAsync(evaluateIns());
+            consume(rogue);
+            rogue.dispatch(evaluateRes(9));
+            assertThat(next.get(BOUND.toSeconds(), TimeUnit.SECONDS).getEvaluateRes().getNumExamples()).isEqualTo(9);
         }
     }
 

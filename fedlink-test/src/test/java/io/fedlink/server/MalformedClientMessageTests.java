@@ -3,6 +3,7 @@ package io.fedlink.server;
 import static io.fedlink.test.TestMessages.fitIns;
 import static io.fedlink.test.TestMessages.fitRes;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
@@ -107,14 +108,17 @@ class MalformedClientMessageTests {
             throws Exception {
         coordinator = transport.coordinator().start();
         RawClient raw = new RawClient(coordinator.newChannel());
-        await("the raw client is registered").atMost(BOUND).until(() -> coordinator.clientManager().numAvailable() == 1);
+        ClientProxy client = coordinator.clientManager().getClients(1, BOUND).get(0);
 
-        raw.call.sendMessage(randomBytes());
+        raw.call.sendMessage(randomBytes()); // read with the reply to the next instruction, as the reply
+        CompletableFuture<ClientMessage> failed = client.runAsync(fitIns(8));
 
         Status status = raw.closed.get(BOUND.toSeconds(), TimeUnit.SECONDS);
         assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(status.getDescription()).contains("sent 4096 bytes that are not a valid flwr.proto.ClientMessage");
         await("the client is unregistered").atMost(BOUND).until(() -> coordinator.clientManager().numAvailable() == 0);
+        assertThat(catchThrowable(() -> failed.get(BOUND.toSeconds(), TimeUnit.SECONDS))).cause()
+                .isInstanceOf(ClientDisconnectedException.class).hasMessageContaining("PROTOCOL_ERROR");
 
         try (Connection connection = coordinator.connectionTemplate().connect()) {
             ClientProxy other = coordinator.clientManager().getClients(1, BOUND).get(0);

@@ -120,6 +120,7 @@ public final class ProcessLauncher implements AutoCloseable {
         private final List<String> arguments = new ArrayList<>();
         private final List<String> jvmOptions = new ArrayList<>();
         private final Map<String, String> environment = new LinkedHashMap<>();
+        private final List<String> launcher = new ArrayList<>();
         private String heap = "256m";
         private boolean quickStart = true;
         private boolean separateErrors;
@@ -164,6 +165,15 @@ public final class ProcessLauncher implements AutoCloseable {
         public Launch fullJit() {
             requireJava("fullJit");
             this.quickStart = false;
+            return this;
+        }
+
+        /**
+         * Runs the program through {@code command}, which gets the program's command line as its last arguments: for
+         * example {@code through("ip", "netns", "exec", namespace)} runs it inside a network namespace.
+         */
+        public Launch through(String... command) {
+            launcher.addAll(List.of(command));
             return this;
         }
 
@@ -214,7 +224,7 @@ public final class ProcessLauncher implements AutoCloseable {
         }
 
         private List<String> command() {
-            List<String> command = new ArrayList<>();
+            List<String> command = new ArrayList<>(launcher);
             switch (kind) {
                 case JAR, MAIN -> {
                     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
