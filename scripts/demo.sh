@@ -28,7 +28,7 @@ cleanup() {
 trap cleanup EXIT
 
 java -jar "$SERVER_JAR" --grpc.server.port=0 --server.port=0 --sample.port-file="$work/port" \
-  --sample.exit-when-done=true --fedlink.server.quorum.min-clients="$CLIENTS" \
+  --fedlink.server.training.exit-when-done=true --fedlink.server.quorum.min-clients="$CLIENTS" \
   --fedlink.server.training.rounds="$ROUNDS" --fedlink.server.training.checkpoint-directory="$work/checkpoints" \
   > "$work/server.log" 2>&1 &
 server=$!

@@ -28,10 +28,13 @@ import java.util.List;
  * @param aggregationSendBudget    fedlink's send budget (fedlink.server.flow-control.send-budget) in figure 4's
  *                                 all-at-once runs, whose peak direct memory is reported next to the same fan-out
  *                                 without a budget
- * @param trainingClients          K of figure 6
- * @param trainingModelBytes       model sizes of figure 6
- * @param trainingRounds           measured rounds per coordinator of figure 6, alternating, after one warm-up round each
- * @param largeHeap                -Xmx of coordinators and fleets that hold models (figures 2, 4 and 6)
+ * @param robustClients            update counts of figure 5
+ * @param robustModelBytes         model (and update) size of figure 5
+ * @param robustKeepAllMaxBytes    figure 5 measures keep-all only when all updates together are at most this big
+ * @param trainingClients          K of figure 7
+ * @param trainingModelBytes       model sizes of figure 7
+ * @param trainingRounds           measured rounds per coordinator of figure 7, alternating, after one warm-up round each
+ * @param largeHeap                -Xmx of coordinators and fleets that hold models (figures 2, 4, 5 and 7)
  * @param smallHeap                -Xmx of the other JVMs
  */
 record BenchmarkPlan(String mode, int smallMessageBytes,
@@ -39,8 +42,10 @@ record BenchmarkPlan(String mode, int smallMessageBytes,
                      int transferClients, List<Long> transferModelBytes, int transferRounds, int tensorBytes,
                      List<Integer> scaleClients, int scaleStreamsPerConnection, int scaleFanOuts,
                      List<Integer> aggregationClients, List<Integer> aggregationInFlight, long aggregationModelBytes, long aggregationSampleMillis,
-                     long aggregationSendBudget, List<Integer> trainingClients, List<Long> trainingModelBytes,
-                     int trainingRounds, String largeHeap, String smallHeap) {
+                     long aggregationSendBudget,
+                     List<Integer> robustClients, long robustModelBytes, long robustKeepAllMaxBytes,
+                     List<Integer> trainingClients, List<Long> trainingModelBytes, int trainingRounds,
+                     String largeHeap, String smallHeap) {
 
     static final long MIB = 1024 * 1024;
 
@@ -111,6 +116,7 @@ record BenchmarkPlan(String mode, int smallMessageBytes,
                 8, List.of(4 * MIB, 16 * MIB), 2, (int) (4 * MIB),
                 List.of(200, 1000), 1, 2,
                 List.of(8), List.of(0, 1), 16 * MIB, 10, 32 * MIB,
+                List.of(4, 16), 8 * MIB, 128 * MIB,
                 List.of(4), List.of(8 * MIB), 2,
                 "1g", "512m");
     }
@@ -121,6 +127,7 @@ record BenchmarkPlan(String mode, int smallMessageBytes,
                 8, List.of(64 * MIB, 256 * MIB), 3, (int) (16 * MIB),
                 List.of(1000, 5000, 10000), 1, 3,
                 List.of(8, 32), List.of(0, 2, 1), 64 * MIB, 10, 256 * MIB,
+                List.of(8, 32, 128), 64 * MIB, 2304 * MIB,
                 List.of(4, 16), List.of(32 * MIB, 256 * MIB), 3,
                 "4g", "1g");
     }

@@ -1,24 +1,24 @@
 package io.fedlink.benchmarks;
 
-import io.fedlink.coordinator.FedAvg;
 import io.fedlink.proto.ClientMessage;
 import io.fedlink.proto.Parameters;
+import io.fedlink.strategy.aggregate.WeightedMean;
 
-/** Figure 4's "fedlink" aggregator: fedlink's own streaming {@code io.fedlink.coordinator.FedAvg}. */
+/** Figure 4's "fedlink" aggregator: fedlink's streaming weighted mean ({@code io.fedlink.strategy.aggregate.WeightedMean}), FedAvg's accumulator. */
 final class FedlinkFedAvgAdapter implements Aggregator {
 
     /** fedlink's FedAvg is plugged in: figure 4 measures it, not the {@link RunningSumFedAvg} stand-in. */
     static final boolean AVAILABLE = true;
 
-    private final FedAvg fedAvg = new FedAvg();
+    private final WeightedMean mean = new WeightedMean();
 
     @Override
     public void add(ClientMessage.FitRes result) {
-        fedAvg.add("benchmark-client", result);
+        mean.add("benchmark-client", result.getParameters(), result.getNumExamples());
     }
 
     @Override
     public Parameters result() {
-        return fedAvg.result();
+        return mean.result();
     }
 }

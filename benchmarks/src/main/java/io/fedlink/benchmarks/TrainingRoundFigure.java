@@ -2,10 +2,12 @@ package io.fedlink.benchmarks;
 
 import io.fedlink.coordinator.FanOut;
 import io.fedlink.coordinator.FanOutSummary;
-import io.fedlink.coordinator.FedAvg;
 import io.fedlink.proto.Parameters;
 import io.fedlink.proto.ServerMessage;
 import io.fedlink.server.ClientProxy;
+import io.fedlink.strategy.FedAvg;
+import io.fedlink.strategy.FitAggregate;
+import io.fedlink.strategy.FitAggregator;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -14,8 +16,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Figure 6, training round: one fit round with FedAvg (the model to every client, each update folded into the mean as
- * it arrives) and one evaluate round of the new model, on fedlink's coordinator with its model path
+ * Figure 7, training round: one fit round with FedAvg (the model to every client, each update folded into the mean as
+ * it arrives, by the strategy's own fit aggregator) and one evaluate round of the new model, on fedlink's coordinator with its model path
  * ({@link io.fedlink.wire.ModelTransfer#ZERO_COPY}) against the same coordinator on the copying path it replaced
  * ({@link io.fedlink.wire.ModelTransfer#COPYING}: per-client encoding, copying parse). Both coordinators live in one
  * JVM, one fleet of instant clients joins both, rounds alternate after a warm-up round each. Round time is the wall
@@ -24,7 +26,7 @@ import java.util.Map;
  */
 final class TrainingRoundFigure {
 
-    static final String FIGURE = "6 training round";
+    static final String FIGURE = "7 training round";
 
     private TrainingRoundFigure() {
     }
@@ -35,7 +37,7 @@ final class TrainingRoundFigure {
         for (int clients : plan.trainingClients()) {
             for (long modelBytes : plan.trainingModelBytes()) {
                 String setting = (modelBytes / BenchmarkPlan.MIB) + " MiB x K=" + clients + " (" + clients + " conn.)";
-                System.out.println("figure 6: " + setting);
+                System.out.println("figure 7: " + setting);
                 String label = "training-k" + clients + "-" + (modelBytes / BenchmarkPlan.MIB) + "mib";
                 Map<String, String> arguments = new LinkedHashMap<>();
                 arguments.put("clients", String.valueOf(clients));
@@ -129,11 +131,16 @@ final class TrainingRoundFigure {
         FanOut fanOut = new FanOut(clients.size(), CoordinatorMain.REPLY_TIMEOUT);
         long cpu = HeapProbe.processCpuNanos();
         long started = System.nanoTime();
-        FedAvg fedAvg = new FedAvg(model);
-        FanOutSummary fit = fanOut.stream(clients, Payloads.fitIns(model),
-                (client, reply) -> fedAvg.add(client.id(), reply.getFitRes()));
+        FanOutSummary fit;
+        Parameters updated;
+        try (FitAggregator aggregator = new FedAvg().fitAggregator(1, model)) {
+            fit = fanOut.stream(clients, Payloads.fitIns(model), (client, reply) -> aggregator.add(client, reply.getFitRes()));
+            FitAggregate aggregate = aggregator.result(fit.failures());
+            updated = aggregate.parameters().orElseThrow(() -> new IllegalStateException(coordinator.name()
+                    + ": FedAvg made no model: " + aggregate.failureReason()));
+        }
         ServerMessage evaluateIns = ServerMessage.newBuilder().setEvaluateIns(ServerMessage.EvaluateIns.newBuilder()
-                .setParameters(fedAvg.result())).build();
+                .setParameters(updated)).build();
         FanOutSummary evaluate = fanOut.stream(clients, evaluateIns, (client, reply) -> { });
         double seconds = (System.nanoTime() - started) / 1e9;
         System.gc(); // this round's garbage is collected on this round's account

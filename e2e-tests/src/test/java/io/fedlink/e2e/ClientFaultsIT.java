@@ -109,8 +109,10 @@ class ClientFaultsIT {
         try (SampleFederation federation = new SampleFederation(name(test));
              LinkRelay slowUplink = LinkRelay.throttlingUpstream("127.0.0.1",
                      new InetSocketAddress("127.0.0.1", federation.port()), 8L * 1024 * 1024)) {
-            // 4,000,000 float32 features: a 16 MB tensor each way; the victim's uplink carries 8 MB/s.
-            ManagedProcess coordinator = federation.startCoordinator(concat(COORDINATOR, "--sample.features=4000000"));
+            // 4,000,000 float32 features: a 16 MB tensor each way; the victim's uplink carries 8 MB/s. The echo clients
+            // bring no model of their own, so the coordinator starts from a model file.
+            ManagedProcess coordinator = federation.startCoordinator(concat(COORDINATOR,
+                    "--fedlink.server.training.initial-model=" + federation.modelFile(4_000_000)));
             String direct = "127.0.0.1:" + federation.port();
             federation.startMain("echo-0", EchoClientMain.class, direct, "0");
             federation.startMain("echo-1", EchoClientMain.class, direct, "0");

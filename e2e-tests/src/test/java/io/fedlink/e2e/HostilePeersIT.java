@@ -73,8 +73,9 @@ class HostilePeersIT {
                 peers.add(ScriptedPeer.start("million-tensors", port, fit -> fitRes(millionTensors(), 10)));
                 peers.add(ScriptedPeer.start("huge-status-message", port, fit -> hugeStatusMessage()));
 
-                // Protocol abuse on fresh connections while round 1 runs (its clients are fixed when it starts). What
-                // the raw peers send unasked is read, as a Flower server reads it, as their reply to round 2's fit_ins.
+                // Protocol abuse on fresh connections while round 1 runs (its fit clients are fixed when it starts). What
+                // the raw peers send unasked is read, as a Flower server reads it, as their reply to their next
+                // instruction: round 1's evaluate_ins.
                 good.awaitLine("its round-1 fit", BOUND, line -> line.contains("fit round 1: training"));
                 long abuseStarted = System.nanoTime();
                 byte[] random = new byte[4096];
@@ -95,7 +96,7 @@ class HostilePeersIT {
                 boolean roundOneStillRunning = coordinator.linesContaining("round 1/2: replies").isEmpty();
 
                 String first = coordinator.awaitLine("round 1", BOUND, line -> line.contains("round 1/2: replies"));
-                assertThat(roundOneStillRunning).as("the raw peers joined while round 1 ran, so round 2 asks them")
+                assertThat(roundOneStillRunning).as("the raw peers joined while round 1 ran, so its evaluation asks them")
                         .isTrue();
                 String second = coordinator.awaitLine("round 2", BOUND, line -> line.contains("round 2/2: replies"));
                 io.grpc.Status randomBytes = randomPeer.awaitStatus(BOUND);
@@ -110,17 +111,20 @@ class HostilePeersIT {
                         + " in use seen meanwhile (sampled every 100 ms): %d MB%n", baseline >> 20, heapAfter >> 20,
                         peakHeap.get() >> 20);
 
-                assertThat(first).as("only the good client's update counts in round 1").contains("replies 1/6, failures 5");
-                // Round 2: the raw bytes fail their peers' fits (two malformed, one a valid message of the wrong shape);
-                // the last raw peer then hangs up when asked to evaluate.
-                assertThat(second).as("every scripted peer is still served in round 2; the raw peers' bytes fail them")
-                        .contains("replies 6/9, failures 4");
-                List<String> rawFailures = coordinator.linesContaining("round 2/2: client ");
-                assertThat(rawFailures).filteredOn(line -> line.contains("failed to fit")).hasSize(3);
-                assertThat(rawFailures).filteredOn(line -> line.contains("disconnected (PROTOCOL_ERROR) while fit_ins was"
-                        + " outstanding") && line.contains("not a valid flwr.proto.ClientMessage")).hasSize(2);
-                assertThat(rawFailures).anySatisfy(line -> assertThat(line).contains("ClientUpdateRejectedException"));
-                List<String> failures = coordinator.linesContaining("round 1/2: client ");
+                // Round 1: only the good client's update counts. Its evaluation, as Flower's, asks every client connected
+                // by then, the raw peers too: their bytes fail their evaluations (two malformed, one a fit_res).
+                assertThat(first).as("round 1: 5 failed fits, then 3 failed evaluations")
+                        .contains("replies 1/6, failures 8");
+                List<String> roundOne = coordinator.linesContaining("round 1/2: client ");
+                List<String> rawFailures = roundOne.stream().filter(line -> line.contains("failed to evaluate")).toList();
+                assertThat(rawFailures).hasSize(3);
+                assertThat(rawFailures).filteredOn(line -> line.contains("disconnected (PROTOCOL_ERROR) while evaluate_ins"
+                        + " was outstanding") && line.contains("not a valid flwr.proto.ClientMessage")).hasSize(2);
+                assertThat(rawFailures).anySatisfy(line -> assertThat(line).contains("UnexpectedReplyException")
+                        .contains("answered evaluate_ins with fit_res; expected evaluate_res"));
+                // Round 2: every scripted peer is served; the last raw peer hangs up when asked to fit.
+                assertThat(second).as("every scripted peer is still served in round 2").contains("replies 6/7, failures 1");
+                List<String> failures = roundOne.stream().filter(line -> line.contains("failed to fit")).toList();
                 assertThat(failures).hasSize(5);
                 assertThat(failures).anySatisfy(line -> assertThat(line).contains("UnexpectedReplyException")
                         .contains("answered fit_ins with evaluate_res; expected fit_res"));
@@ -140,7 +144,7 @@ class HostilePeersIT {
                 assertThat(truncated).isNotNull();
                 assertThat(truncated.getCode()).isEqualTo(io.grpc.Status.Code.INVALID_ARGUMENT);
                 assertThat(truncated.getDescription()).contains("not a valid flwr.proto.ClientMessage");
-                assertThat(unsolicited).as("read as its reply to round 2's fit_ins, not a protocol error").isNotNull();
+                assertThat(unsolicited).as("read as its reply to round 1's evaluate_ins, not a protocol error").isNotNull();
                 assertThat(unsolicited.getCode()).isEqualTo(io.grpc.Status.Code.CANCELLED);
                 assertThat(unknownMethod).isNotNull();
                 assertThat(unknownMethod.getCode()).isEqualTo(io.grpc.Status.Code.UNIMPLEMENTED);

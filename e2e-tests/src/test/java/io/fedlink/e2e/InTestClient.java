@@ -7,9 +7,14 @@ import io.fedlink.client.CoordinatorChannel;
 import io.fedlink.client.FederatedClient;
 import io.fedlink.proto.ClientMessage.EvaluateRes;
 import io.fedlink.proto.ClientMessage.FitRes;
+import io.fedlink.proto.ClientMessage.GetParametersRes;
 import io.fedlink.proto.Scalar;
 import io.fedlink.proto.ServerMessage.EvaluateIns;
 import io.fedlink.proto.ServerMessage.FitIns;
+import io.fedlink.proto.ServerMessage.GetParametersIns;
+import io.fedlink.tensor.DType;
+import io.fedlink.tensor.NdArray;
+import io.fedlink.tensor.ParametersCodec;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -17,8 +22,8 @@ import java.util.function.IntConsumer;
 
 /**
  * A fedlink client run by a {@link ClientRunner} in the test JVM, on its own {@link CoordinatorChannel} (its own TCP
- * connection):
- * {@code fit} answers with the parameters it was sent after {@code fitDelay}, {@code evaluate} with loss 0.5. It
+ * connection): {@code getParameters} gives the sample model's layout (20 weights and a bias, zeros), {@code fit}
+ * answers with the parameters it was sent after {@code fitDelay}, {@code evaluate} with loss 0.5. It
  * records the round of every fit it was asked for, and tells {@code onFit} as each one starts.
  */
 final class InTestClient implements AutoCloseable {
@@ -32,6 +37,12 @@ final class InTestClient implements AutoCloseable {
                 .runnerSettings(new ClientRunnerSettings(false, new Backoff(Duration.ofMillis(500), Duration.ofSeconds(5), 2,
                         0.5, 20))).build();
         runner = channel.runner(new FederatedClient() {
+            @Override
+            public GetParametersRes getParameters(GetParametersIns ins) {
+                return GetParametersRes.newBuilder().setParameters(ParametersCodec.encode(
+                        NdArray.zeros(DType.FLOAT32, 20), NdArray.zeros(DType.FLOAT32, 1))).build();
+            }
+
             @Override
             public FitRes fit(FitIns ins) {
                 int round = (int) ins.getConfigOrDefault("round", Scalar.getDefaultInstance()).getSint64();

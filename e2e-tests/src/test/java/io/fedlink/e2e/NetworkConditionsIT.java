@@ -48,7 +48,7 @@ class NetworkConditionsIT {
             ManagedProcess coordinator = federation.startCoordinator("--grpc.server.address=" + link.hostAddress(),
                     "--fedlink.server.quorum.min-clients=1", "--fedlink.server.training.rounds=1",
                     "--fedlink.server.training.min-fit-results=1", "--fedlink.server.reply-timeout=5m",
-                    "--sample.features=" + FEATURES_64_MIB);
+                    "--fedlink.server.training.initial-model=" + federation.modelFile(FEATURES_64_MIB));
             try (LinkRelay relay = LinkRelay.delaying(link.hostAddress(),
                     new InetSocketAddress(link.hostAddress(), federation.port()), ONE_WAY_DELAY)) {
                 federation.startMainIn(link, "echo-far", EchoClientMain.class, relay.address(), "0");
@@ -82,7 +82,8 @@ class NetworkConditionsIT {
                     "--fedlink.server.quorum.min-clients=2", "--fedlink.server.training.rounds=2",
                     "--fedlink.server.training.min-fit-results=1", "--fedlink.server.reply-timeout=60s",
                     "--fedlink.server.keepalive.time=" + KEEPALIVE_TIME.toSeconds() + "s",
-                    "--fedlink.server.keepalive.timeout=" + KEEPALIVE_TIMEOUT.toSeconds() + "s", "--sample.features=1000");
+                    "--fedlink.server.keepalive.timeout=" + KEEPALIVE_TIMEOUT.toSeconds() + "s",
+                    "--fedlink.server.training.initial-model=" + federation.modelFile(1000));
             String target = link.hostAddress() + ":" + federation.port();
             federation.startMain("echo-near", EchoClientMain.class, target, "1000", "10");
             ManagedProcess far = federation.startMainIn(link, "echo-far", EchoClientMain.class, target, "8000", "10");

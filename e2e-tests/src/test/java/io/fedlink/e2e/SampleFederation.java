@@ -74,7 +74,7 @@ final class SampleFederation implements AutoCloseable {
         Path portFile = logDir.resolve("port-" + (++coordinators));
         int httpPort = freePort();
         List<String> all = new ArrayList<>(List.of("--grpc.server.port=" + port, "--server.port=" + httpPort,
-                "--sample.port-file=" + portFile, "--sample.exit-when-done=" + exitWhenDone));
+                "--sample.port-file=" + portFile, "--fedlink.server.training.exit-when-done=" + exitWhenDone));
         all.addAll(List.of(args));
         actuator = new Actuator(httpPort);
         ManagedProcess coordinator = processes.jar("coordinator-" + coordinators, requireJar(SERVER_JAR))
@@ -82,6 +82,26 @@ final class SampleFederation implements AutoCloseable {
         coordinator.awaitWhileRunning("listening (its port file)", Duration.ofSeconds(90),
                 () -> Optional.of(portFile).filter(Files::exists));
         return coordinator;
+    }
+
+    /**
+     * A model file for {@code fedlink.server.training.initial-model}: an {@code .npz} of zeros, {@code features} float32
+     * weights and a bias, the sample model's layout. For coordinators whose clients cannot give a model themselves.
+     */
+    Path modelFile(int features) {
+        Path file = logDir.resolve("model-" + features + ".npz");
+        try {
+            Files.createDirectories(logDir);
+            try (var zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(file))) {
+                zip.putNextEntry(new java.util.zip.ZipEntry("arr_0.npy"));
+                zip.write(io.fedlink.tensor.Npy.write(io.fedlink.tensor.NdArray.zeros(io.fedlink.tensor.DType.FLOAT32, features)));
+                zip.putNextEntry(new java.util.zip.ZipEntry("arr_1.npy"));
+                zip.write(io.fedlink.tensor.Npy.write(io.fedlink.tensor.NdArray.zeros(io.fedlink.tensor.DType.FLOAT32, 1)));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not write " + file, e);
+        }
+        return file;
     }
 
     /** Starts sample client {@code index} of {@code of} against the coordinator's port. */

@@ -141,6 +141,20 @@ public final class FileCheckpointStore implements CheckpointStore {
         prune();
     }
 
+    /**
+     * The checkpoint of {@code round}, read and checked in full (zip CRCs, every entry, its round).
+     *
+     * @throws CheckpointException if there is none or it does not read back completely
+     */
+    public Checkpoint load(int round) {
+        Path file = fileFor(round);
+        try {
+            return read(file, round);
+        } catch (IOException | RuntimeException e) {
+            throw new CheckpointException("Checkpoint " + file + " does not load: " + e, e);
+        }
+    }
+
     @Override
     public Optional<Checkpoint> loadLatest() {
         for (int round : rounds()) {

@@ -1,5 +1,6 @@
 package io.fedlink.coordinator;
 
+import io.fedlink.strategy.Evaluation;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -36,6 +37,8 @@ import java.util.stream.Collectors;
  * round.000001.failure.0.message=Client 3f1c... did not reply to fit_ins within PT10S
  * round.000001.metric.accuracy=0.871       # evaluation metrics
  * round.000001.fit_metric.train_loss=0.5   # fit metrics
+ * round.000001.centralized_loss=0.3        # only with centralized evaluation
+ * round.000001.centralized_metric.accuracy=0.9
  * </pre>
  */
 final class HistoryFormat {
@@ -71,6 +74,11 @@ final class HistoryFormat {
             }
             record.metrics().forEach((name, value) -> properties.setProperty(p + "metric." + name, Double.toString(value)));
             record.fitMetrics().forEach((name, value) -> properties.setProperty(p + "fit_metric." + name, Double.toString(value)));
+            if (!Double.isNaN(record.centralized().loss())) {
+                properties.setProperty(p + "centralized_loss", Double.toString(record.centralized().loss()));
+            }
+            record.centralized().metrics().forEach((name, value) ->
+                    properties.setProperty(p + "centralized_metric." + name, Double.toString(value)));
         }
         StringWriter text = new StringWriter();
         try {
@@ -126,7 +134,9 @@ final class HistoryFormat {
                 integer(properties, p + "evaluate_asked"), integer(properties, p + "evaluate_replies"),
                 failures, Double.parseDouble(required(properties, p + "loss")),
                 doubles(properties, p + "metric."), doubles(properties, p + "fit_metric."),
-                duration, required(properties, p + "failure_reason"));
+                duration, required(properties, p + "failure_reason"),
+                new Evaluation(Double.parseDouble(properties.getProperty(p + "centralized_loss", "NaN")),
+                        doubles(properties, p + "centralized_metric.")));
     }
 
     private static String prefix(int round) {

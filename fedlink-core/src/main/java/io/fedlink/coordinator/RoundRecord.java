@@ -1,5 +1,6 @@
 package io.fedlink.coordinator;
 
+import io.fedlink.strategy.Evaluation;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
@@ -23,10 +24,21 @@ import java.util.TreeMap;
  * @param fitMetrics      numeric fit metrics averaged the same way, by name
  * @param duration        wall time of the round
  * @param failureReason   why the round failed; empty if it completed
+ * @param centralized     the new model's centralized evaluation on the coordinator (the strategy's
+ *                        {@code evaluate}, Flower's {@code evaluate_fn}); {@link Evaluation#none()} if there is none
  */
 public record RoundRecord(int round, RoundStatus status, int clientsAsked, int fitReplies, int evaluateAsked,
                           int evaluateReplies, List<FailureRecord> failures, double loss, Map<String, Double> metrics,
-                          Map<String, Double> fitMetrics, Duration duration, String failureReason) {
+                          Map<String, Double> fitMetrics, Duration duration, String failureReason,
+                          Evaluation centralized) {
+
+    /** A record without centralized evaluation. */
+    public RoundRecord(int round, RoundStatus status, int clientsAsked, int fitReplies, int evaluateAsked,
+                       int evaluateReplies, List<FailureRecord> failures, double loss, Map<String, Double> metrics,
+                       Map<String, Double> fitMetrics, Duration duration, String failureReason) {
+        this(round, status, clientsAsked, fitReplies, evaluateAsked, evaluateReplies, failures, loss, metrics, fitMetrics,
+                duration, failureReason, Evaluation.none());
+    }
 
     public RoundRecord {
         Objects.requireNonNull(status, "status");
@@ -35,6 +47,7 @@ public record RoundRecord(int round, RoundStatus status, int clientsAsked, int f
         fitMetrics = Collections.unmodifiableMap(new TreeMap<>(fitMetrics));
         Objects.requireNonNull(duration, "duration");
         Objects.requireNonNull(failureReason, "failureReason");
+        Objects.requireNonNull(centralized, "centralized");
     }
 
     /** Whether the round updated the global model. */
@@ -60,6 +73,11 @@ public record RoundRecord(int round, RoundStatus status, int clientsAsked, int f
             line.append(", loss ").append(format(loss));
         }
         metrics.forEach((name, value) -> line.append(", ").append(name).append(' ').append(format(value)));
+        if (!Double.isNaN(centralized.loss())) {
+            line.append(", centralized loss ").append(format(centralized.loss()));
+        }
+        centralized.metrics().forEach((name, value) -> line.append(", centralized ").append(name).append(' ')
+                .append(format(value)));
         line.append(", ").append(String.format(Locale.ROOT, "%.1f s", duration.toNanos() / 1e9));
         if (!completed()) {
             line.append(": ").append(failureReason);

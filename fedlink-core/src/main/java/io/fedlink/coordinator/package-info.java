@@ -1,6 +1,6 @@
 /**
- * Coordinator helpers for federated training: bounded fan-out of instructions to many clients
- * ({@link io.fedlink.coordinator.FanOut}), FedAvg aggregation on arrival ({@link io.fedlink.coordinator.FedAvg}),
- * the round loop ({@link io.fedlink.coordinator.FederatedTraining}) and its checkpoints.
+ * The training loop ({@link io.fedlink.coordinator.FederatedTraining}: plays rounds as a
+ * {@link io.fedlink.strategy.Strategy} decides), bounded fan-out of instructions to many clients
+ * ({@link io.fedlink.coordinator.FanOut}), round records, history and checkpoints.
  */
 package io.fedlink.coordinator;

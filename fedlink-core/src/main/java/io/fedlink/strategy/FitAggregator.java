@@ -15,6 +15,11 @@ public interface FitAggregator extends AutoCloseable {
     /**
      * Folds in one client's accepted {@code fit_res} (its in-band status is {@code OK}).
      *
+     * <p><b>The update's tensors are valid only until this method returns:</b> a large reply is read in place from the
+     * transport's received buffers, which go back as soon as it returns or throws (see
+     * {@link io.fedlink.coordinator.ReplyHandler}). Fold what you need from them (as {@link
+     * io.fedlink.strategy.aggregate.WeightedMean} does, straight from the {@code .npy} bytes) or copy it.
+     *
      * @throws io.fedlink.server.ClientUpdateRejectedException if the update cannot be used (wrong layout,
      *         non-positive or overflowing {@code num_examples}, ...): that client's failure; nothing of it is kept
      */

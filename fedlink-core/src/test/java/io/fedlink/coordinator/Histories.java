@@ -1,5 +1,6 @@
 package io.fedlink.coordinator;
 
+import io.fedlink.strategy.Evaluation;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +17,8 @@ final class Histories {
                 List.of(new FailureRecord("c-" + round, FailureRecord.Phase.FIT, "ClientReplyTimeoutException",
                         "Client c-" + round + " did not reply to fit_ins within PT10S\nsecond line = with: colon, ünïcødé")),
                 0.5 / round, Map.of("accuracy", 0.8 + round / 100.0, "odd.name with spaces", -1e-12),
-                Map.of("train_loss", 1.0 / round), Duration.ofMillis(1234L * round), "");
+                Map.of("train_loss", 1.0 / round), Duration.ofMillis(1234L * round), "",
+                round % 2 == 0 ? new Evaluation(0.1 * round, Map.of("central accuracy", 0.9)) : Evaluation.none());
     }
 
     static RoundRecord failed(int round) {

@@ -17,6 +17,9 @@ class HistoryFormatTests {
         assertThat(back).isEqualTo(history);
         assertThat(back.rounds().get(2).loss()).isNaN();
         assertThat(back.rounds().get(0).failures().get(0).message()).contains("\nsecond line = with: colon, ünïcødé");
+        assertThat(back.rounds().get(1).centralized().loss()).isEqualTo(0.2);
+        assertThat(back.rounds().get(1).centralized().metrics()).containsExactly(java.util.Map.entry("central accuracy", 0.9));
+        assertThat(back.rounds().get(0).centralized().loss()).as("none written, none read").isNaN();
     }
 
     @Test

@@ -10,7 +10,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 
 /** Runs the application's {@link FederatedClient} bean against the configured coordinator. */
-@AutoConfiguration(after = FedlinkClientAutoConfiguration.class)
+@AutoConfiguration(after = {FedlinkClientAutoConfiguration.class, FedlinkNumPyClientAutoConfiguration.class})
 @ConditionalOnBean(FederatedClient.class)
 @EnableConfigurationProperties(FedlinkClientProperties.class)
 public class FedlinkClientRunnerAutoConfiguration {

@@ -1,6 +1,6 @@
 package io.fedlink.autoconfigure;
 
-import io.fedlink.coordinator.RoundListener;
+import io.fedlink.coordinator.RunningTrainings;
 import io.fedlink.coordinator.TrainingProgress;
 import io.fedlink.event.ClientEventPublisher;
 import io.fedlink.event.RoundEventPublisher;
@@ -40,6 +40,9 @@ import org.springframework.context.event.ContextClosedEvent;
 @Conditional(OnFedlinkServerCondition.class)
 @EnableConfigurationProperties(FedlinkServerProperties.class)
 public class FedlinkServerAutoConfiguration {
+
+    /** How long shutdown waits for a running training to abandon its round before the streams are closed anyway. */
+    static final java.time.Duration TRAINING_STOP_TIMEOUT = java.time.Duration.ofSeconds(30);
 
     @Bean
     @ConditionalOnMissingBean(ClientManager.class)
@@ -84,14 +87,6 @@ public class FedlinkServerAutoConfiguration {
         return new TrainingProgress();
     }
 
-    @Bean
-    @ConditionalOnMissingBean
-    public FederatedTrainingConfigurer federatedTrainingConfigurer(ClientManager clientManager,
-                                                                   FedlinkServerProperties properties,
-                                                                   ObjectProvider<RoundListener> listeners) {
-        return new FederatedTrainingConfigurer(clientManager, properties, listeners.orderedStream().toList());
-    }
-
     /** Attaches every {@link ClientManagerListener} and {@link InstructionListener} bean, in order, once all exist. */
     @Bean
     public static SmartInitializingSingleton fedlinkListenerRegistrar(ObjectProvider<ClientManager> clientManager,
@@ -117,9 +112,17 @@ public class FedlinkServerAutoConfiguration {
                 .applyTo(builder);
     }
 
-    /** Closes client streams before the gRPC server's shutdown, which would otherwise wait out its grace period. */
+    /**
+     * On shutdown, stops the running trainings first (the round in progress is abandoned, not failed: it is played
+     * again after a restart), then closes client streams before the gRPC server's shutdown, which would otherwise wait
+     * out its grace period.
+     */
     @Bean
-    public ApplicationListener<ContextClosedEvent> fedlinkStreamCloser(ClientManagerServicer servicer) {
-        return event -> servicer.closeAll("coordinator shutting down");
+    public ApplicationListener<ContextClosedEvent> fedlinkStreamCloser(ClientManagerServicer servicer,
+                                                                       ObjectProvider<RunningTrainings> trainings) {
+        return event -> {
+            trainings.ifAvailable(running -> running.stopAll(TRAINING_STOP_TIMEOUT));
+            servicer.closeAll("coordinator shutting down");
+        };
     }
 }

@@ -43,7 +43,7 @@ public class FedlinkServerProperties implements InitializingBean {
     /** Opt-in client authentication (stock Flower clients send no credentials, so it is off by default). */
     private final Auth auth = new Auth();
 
-    /** Defaults of the training loops built through FederatedTrainingConfigurer. */
+    /** Defaults of the training loops built through FederatedTrainingConfigurer, and training on start-up. */
     private final Training training = new Training();
 
     /** How much the coordinator holds in flight for its clients, in both directions. */
@@ -166,6 +166,11 @@ public class FedlinkServerProperties implements InitializingBean {
         Validation.atLeast("fedlink.server.training.min-fit-results", training.minFitResults, 1);
         Validation.atLeast("fedlink.server.training.max-in-flight", training.maxInFlight, 1);
         Validation.atLeast("fedlink.server.training.checkpoints-kept", training.checkpointsKept, 1);
+        if (training.exitWhenDone && !training.autoStart) {
+            throw new InvalidConfigurationPropertyValueException("fedlink.server.training.exit-when-done", true,
+                    "takes effect only with fedlink.server.training.auto-start=true (the application's own training"
+                            + " decides when it is done)");
+        }
         if (!(training.minFitFraction >= 0 && training.minFitFraction <= 1)) {
             throw new InvalidConfigurationPropertyValueException("fedlink.server.training.min-fit-fraction",
                     training.minFitFraction, "must be between 0 and 1");
@@ -238,6 +243,56 @@ public class FedlinkServerProperties implements InitializingBean {
 
         /** How many checkpoints to keep. */
         private int checkpointsKept = 3;
+
+        /**
+         * Whether the application trains as soon as it has started, with the strategy bean, so that a coordinator can
+         * be nothing but the starter and an application.yml.
+         */
+        private boolean autoStart = false;
+
+        /** With auto-start: whether the JVM exits when training ends, with 0 if every round completed, 1 otherwise. */
+        private boolean exitWhenDone = false;
+
+        /**
+         * The first round's model: a .npz or .npy file path, or a resource such as classpath:model.npz. Unset: one
+         * random client's get_parameters, as Flower does. An InitialParameters bean comes first.
+         */
+        private String initialModel;
+
+        /** Whether every client is sent reconnect_ins with seconds 0 when training ends, as Flower does. */
+        private boolean disconnectClientsWhenDone = true;
+
+        public boolean isAutoStart() {
+            return autoStart;
+        }
+
+        public void setAutoStart(boolean autoStart) {
+            this.autoStart = autoStart;
+        }
+
+        public boolean isExitWhenDone() {
+            return exitWhenDone;
+        }
+
+        public void setExitWhenDone(boolean exitWhenDone) {
+            this.exitWhenDone = exitWhenDone;
+        }
+
+        public String getInitialModel() {
+            return initialModel;
+        }
+
+        public void setInitialModel(String initialModel) {
+            this.initialModel = initialModel;
+        }
+
+        public boolean isDisconnectClientsWhenDone() {
+            return disconnectClientsWhenDone;
+        }
+
+        public void setDisconnectClientsWhenDone(boolean disconnectClientsWhenDone) {
+            this.disconnectClientsWhenDone = disconnectClientsWhenDone;
+        }
 
         public int getRounds() {
             return rounds;

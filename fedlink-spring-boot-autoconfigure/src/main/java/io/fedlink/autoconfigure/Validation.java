@@ -28,4 +28,16 @@ final class Validation {
                     "must be between 1B and 2047MB (gRPC limits one message to 2 GiB)");
         }
     }
+
+    static void fraction(String key, Double value) {
+        if (value != null && !(value >= 0 && value <= 1)) {
+            throw new InvalidConfigurationPropertyValueException(key, value, "must be between 0 and 1");
+        }
+    }
+
+    static void atLeast(String key, Integer value, int min) {
+        if (value != null && value < min) {
+            throw new InvalidConfigurationPropertyValueException(key, value, "must be at least " + min);
+        }
+    }
 }

@@ -58,14 +58,14 @@ class FederatedTrainingHostileReplyTests {
 
     /** Echoes the model; {@code fitMetrics} and {@code evaluateMetrics} go with its replies. */
     private static ScriptedClient client(Map<String, Scalar> fitMetrics, Map<String, Scalar> evaluateMetrics) {
-        return (instruction, connection) -> instruction.hasFitIns()
+        return FlowerScripts.endingOnReconnect((instruction, connection) -> instruction.hasFitIns()
                 ? fitRes(instruction.getFitIns().getParameters(), 10, fitMetrics)
-                : evaluateRes(0.5, 10, evaluateMetrics);
+                : evaluateRes(0.5, 10, evaluateMetrics));
     }
 
     private RoundRecord playOneRound(int clients) {
         TrainingResult result = assertTimeoutPreemptively(BOUND, () -> FederatedTraining.builder(coordinator.clientManager(), INITIAL)
-                .rounds(1).minClients(clients).fitTimeout(Duration.ofSeconds(30)).build().run());
+                .rounds(1).strategy(FederatedTrainingTests.fedAvg(clients)).fitTimeout(Duration.ofSeconds(30)).build().run());
         return result.history().last().orElseThrow();
     }
 
@@ -121,8 +121,8 @@ class FederatedTrainingHostileReplyTests {
     @Test
     void aStatusMessageOfMegabytesIsCutInTheRecordedFailure() throws Exception {
         coordinator.join(client(Map.of(), Map.of()));
-        ClientProxy hostile = coordinator.join((instruction, connection) -> instruction.hasFitIns()
-                ? fitStatus(Code.FIT_NOT_IMPLEMENTED, "y".repeat(5_000_000)) : evaluateRes(0.5, 10, Map.of()));
+        ClientProxy hostile = coordinator.join(FlowerScripts.endingOnReconnect((instruction, connection) -> instruction.hasFitIns()
+                ? fitStatus(Code.FIT_NOT_IMPLEMENTED, "y".repeat(5_000_000)) : evaluateRes(0.5, 10, Map.of())));
 
         RoundRecord round = playOneRound(2);
 

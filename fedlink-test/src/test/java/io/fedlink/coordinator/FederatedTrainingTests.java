@@ -14,7 +14,8 @@ import io.fedlink.proto.ClientMessage;
 import io.fedlink.proto.Code;
 import io.fedlink.proto.Parameters;
 import io.fedlink.server.ClientProxy;
-import io.fedlink.server.ClientUpdateRejectedException;
+import io.fedlink.strategy.FedAvg;
+import io.fedlink.strategy.StrategyOptions;
 import io.fedlink.tensor.NdArray;
 import io.fedlink.tensor.NpyFormatException;
 import io.fedlink.tensor.ParametersCodec;
@@ -80,6 +81,11 @@ class FederatedTrainingTests {
                 : evaluateRes(1, 1, Map.of());
     }
 
+    /** Flower's FedAvg, sampling every client once {@code clients} are connected. */
+    static FedAvg fedAvg(int clients) {
+        return new FedAvg(StrategyOptions.builder().minClients(clients).build());
+    }
+
     private static float[] firstTensor(Parameters model) {
         return ParametersCodec.decode(model).get(0).toFloatArray();
     }
@@ -90,7 +96,7 @@ class FederatedTrainingTests {
         List<String> events = new CopyOnWriteArrayList<>();
 
         TrainingResult result = assertTimeoutPreemptively(BOUND, () -> FederatedTraining.builder(coordinator.clientManager(), INITIAL)
-                .rounds(3).minClients(3).fitTimeout(Duration.ofSeconds(20)).evaluateTimeout(Duration.ofSeconds(20))
+                .rounds(3).strategy(fedAvg(3)).fitTimeout(Duration.ofSeconds(20)).evaluateTimeout(Duration.ofSeconds(20))
                 .listener(new RoundListener() {
                     @Override
                     public void roundStarted(int round, List<ClientProxy> clientsAsked) {
@@ -132,7 +138,7 @@ class FederatedTrainingTests {
         List<RoundRecord> failedEvents = new CopyOnWriteArrayList<>();
 
         TrainingResult result = assertTimeoutPreemptively(BOUND, () -> FederatedTraining.builder(coordinator.clientManager(), INITIAL)
-                .rounds(2).minClients(3).minFitResults(2).fitTimeout(Duration.ofSeconds(20))
+                .rounds(2).strategy(fedAvg(3)).minFitResults(2).fitTimeout(Duration.ofSeconds(20))
                 .listener(new RoundListener() {
                     @Override
                     public void roundFailed(RoundRecord record) {
@@ -162,7 +168,7 @@ class FederatedTrainingTests {
         joinAll(learner(10), refusingToFit());
 
         TrainingResult result = assertTimeoutPreemptively(BOUND, () -> FederatedTraining.builder(coordinator.clientManager(), INITIAL)
-                .rounds(5).minClients(2).minFitFraction(1.0).onRoundFailure(RoundFailurePolicy.STOP)
+                .rounds(5).strategy(fedAvg(2)).minFitFraction(1.0).onRoundFailure(RoundFailurePolicy.STOP)
                 .fitTimeout(Duration.ofSeconds(20)).build().run());
 
         assertThat(result.history().rounds()).singleElement().satisfies(record -> {
@@ -180,7 +186,7 @@ class FederatedTrainingTests {
         List<ClientProxy> clients = joinAll(learner(10), wrongShape, learner(30));
 
         TrainingResult result = assertTimeoutPreemptively(BOUND, () -> FederatedTraining.builder(coordinator.clientManager(), INITIAL)
-                .rounds(1).minClients(3).minFitResults(2).fitTimeout(Duration.ofSeconds(20)).build().run());
+                .rounds(1).strategy(fedAvg(3)).minFitResults(2).fitTimeout(Duration.ofSeconds(20)).build().run());
 
         assertThat(firstTensor(result.model())).containsExactly(1f, 11f);
         RoundRecord round = result.history().last().orElseThrow();
@@ -205,7 +211,7 @@ class FederatedTrainingTests {
         joinAll(learner(10), fitThenLeave);
 
         TrainingResult result = assertTimeoutPreemptively(BOUND, () -> FederatedTraining.builder(coordinator.clientManager(), INITIAL)
-                .rounds(1).minClients(2).fitTimeout(Duration.ofSeconds(20)).evaluateTimeout(Duration.ofSeconds(20))
+                .rounds(1).strategy(fedAvg(1)).fitTimeout(Duration.ofSeconds(20)).evaluateTimeout(Duration.ofSeconds(20))
                 .build().run());
 
         RoundRecord round = result.history().last().orElseThrow();
@@ -222,14 +228,15 @@ class FederatedTrainingTests {
         joinAll(learner(10), learner(30));
         FileCheckpointStore store = new FileCheckpointStore(dir);
         TrainingResult firstRun = assertTimeoutPreemptively(BOUND, () -> FederatedTraining.builder(coordinator.clientManager(), INITIAL)
-                .rounds(2).minClients(2).fitTimeout(Duration.ofSeconds(20)).checkpointStore(store).build().run());
+                .rounds(2).strategy(fedAvg(2)).fitTimeout(Duration.ofSeconds(20)).checkpointStore(store)
+                .disconnectClientsWhenDone(false).build().run());
         Checkpoint saved = store.loadLatest().orElseThrow();
         assertThat(saved.round()).isEqualTo(2);
         assertThat(saved.model().toByteString()).isEqualTo(firstRun.model().toByteString());
 
         List<Integer> started = new CopyOnWriteArrayList<>();
         TrainingResult resumed = assertTimeoutPreemptively(BOUND, () -> FederatedTraining.builder(coordinator.clientManager(), INITIAL)
-                .rounds(4).minClients(2).fitTimeout(Duration.ofSeconds(20)).checkpointStore(new FileCheckpointStore(dir))
+                .rounds(4).strategy(fedAvg(2)).fitTimeout(Duration.ofSeconds(20)).checkpointStore(new FileCheckpointStore(dir))
                 .listener(new RoundListener() {
                     @Override
                     public void roundStarted(int round, List<ClientProxy> clientsAsked) {
@@ -259,13 +266,15 @@ class FederatedTrainingTests {
 
     @Test
     void aQuorumThatIsNotReachedFailsTheRoundWithTheReason() {
-        TrainingResult result = assertTimeoutPreemptively(BOUND, () -> FederatedTraining.builder(coordinator.clientManager(), INITIAL)
-                .rounds(1).clientSelector(ClientSelector.all(2, Duration.ofMillis(200))).build().run());
+        try (TestCoordinator impatient = TestCoordinator.inProcess().quorumTimeout(Duration.ofMillis(200)).start()) {
+            TrainingResult result = assertTimeoutPreemptively(BOUND, () -> FederatedTraining.builder(
+                    impatient.clientManager(), INITIAL).rounds(1).strategy(fedAvg(2)).build().run());
 
-        RoundRecord round = result.history().last().orElseThrow();
-        assertThat(round.status()).isEqualTo(RoundStatus.FAILED);
-        assertThat(round.clientsAsked()).isZero();
-        assertThat(round.failureReason()).startsWith("no clients selected: ");
+            RoundRecord round = result.history().last().orElseThrow();
+            assertThat(round.status()).isEqualTo(RoundStatus.FAILED);
+            assertThat(round.clientsAsked()).isZero();
+            assertThat(round.failureReason()).startsWith("no clients selected: Waited PT0.2S for 2 connected clients");
+        }
     }
 
     @Test
@@ -273,7 +282,8 @@ class FederatedTrainingTests {
         joinAll(learner(1));
 
         TrainingResult result = assertTimeoutPreemptively(BOUND, () -> FederatedTraining.builder(coordinator.clientManager(), INITIAL)
-                .rounds(2).evaluate(false).fitTimeout(Duration.ofSeconds(20))
+                .rounds(2).strategy(new FedAvg(StrategyOptions.builder().minClients(1).fractionEvaluate(0).build()))
+                .fitTimeout(Duration.ofSeconds(20))
                 .listener(new RoundListener() {
                     @Override
                     public void roundCompleted(RoundRecord record) {
@@ -301,15 +311,16 @@ class FederatedTrainingTests {
         });
 
         assertTimeoutPreemptively(BOUND, () -> FederatedTraining.builder(coordinator.clientManager(), INITIAL).rounds(2)
-                .fitConfig(round -> Map.of("epochs", scalar(round * 2)))
-                .evaluateConfig(round -> Map.of("round", scalar(round))).build().run());
+                .strategy(new FedAvg(StrategyOptions.builder().minClients(1)
+                        .onFitConfig(round -> Map.of("epochs", round * 2.0))
+                        .onEvaluateConfig(round -> Map.of("round", (double) round)).build())).build().run());
 
         assertThat(seen).containsExactly("fit epochs=2.0", "evaluate round=1.0", "fit epochs=4.0", "evaluate round=2.0");
     }
 
     @Test
     void rejectsSettingsThatCannotWorkNamingThem() {
-        FederatedTraining.Builder builder = FederatedTraining.builder(coordinator.clientManager(), INITIAL);
+        FederatedTrainingBuilder builder = FederatedTraining.builder(coordinator.clientManager(), INITIAL);
         assertThatThrownBy(() -> builder.rounds(0)).hasMessage("rounds must be at least 1, was 0");
         assertThatThrownBy(() -> builder.minFitResults(0)).hasMessage("minFitResults must be at least 1, was 0");
         assertThatThrownBy(() -> builder.minFitFraction(1.5)).hasMessage("minFitFraction must be between 0 and 1, was 1.5");
@@ -323,7 +334,7 @@ class FederatedTrainingTests {
     private List<ClientProxy> joinAll(ScriptedClient... behaviours) {
         List<ClientProxy> clients = new ArrayList<>();
         for (ScriptedClient behaviour : behaviours) {
-            clients.add(coordinator.join(behaviour));
+            clients.add(coordinator.join(FlowerScripts.endingOnReconnect(behaviour)));
         }
         return clients;
     }

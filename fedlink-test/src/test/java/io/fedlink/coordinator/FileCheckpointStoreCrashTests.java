@@ -16,9 +16,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A coordinator killed (SIGKILL) while it saves checkpoints: a separate JVM saves 4 MB checkpoints back to back into
- * one directory and is killed at a random moment, several times over the same directory. After every kill the
- * latest checkpoint that loads must be complete (its model and history are those of its round) and no save that
- * had returned may be lost; leftover temporary files of the torn save are ignored.
+ * one directory and is killed at a random moment, several times over the same directory. After every kill every
+ * checkpoint file ({@code round-*.npz}) must load in full, with the model and history of its round (a save is
+ * atomic: a file is complete or absent), and no save that had returned may be lost; leftover temporary files of the
+ * torn save are ignored.
  */
 class FileCheckpointStoreCrashTests {
 
@@ -50,12 +51,19 @@ class FileCheckpointStoreCrashTests {
             }
             tornSaves += torn ? 1 : 0;
 
-            Checkpoint latest = new FileCheckpointStore(dir.resolve("checkpoints")).loadLatest().orElseThrow();
+            FileCheckpointStore store = new FileCheckpointStore(dir.resolve("checkpoints"));
+            for (int round : store.rounds()) {
+                Checkpoint checkpoint = store.load(round); // throws if the file is torn
+                assertThat(checkpoint.model()).as("kill %d: the model of round %d", kill, round)
+                        .isEqualTo(CheckpointSaverMain.model(round, FLOATS));
+                assertThat(checkpoint.history()).as("kill %d: the history of round %d", kill, round)
+                        .isEqualTo(CompletedRounds.upTo(round));
+            }
+            Checkpoint latest = store.loadLatest().orElseThrow();
 
             assertThat(latest.round()).as("kill %d: no save that returned is lost", kill).isGreaterThanOrEqualTo(lastReturned);
-            assertThat(latest.model()).as("kill %d: the model is the one of round %d", kill, latest.round())
-                    .isEqualTo(CheckpointSaverMain.model(latest.round(), FLOATS));
-            assertThat(latest.history()).isEqualTo(CompletedRounds.upTo(latest.round()));
+            assertThat(latest.round()).as("kill %d: the latest checkpoint is the newest file", kill)
+                    .isEqualTo(store.rounds().get(0));
         }
         System.out.println("kills that left a torn temporary checkpoint behind: " + tornSaves + " of 6");
     }

@@ -115,11 +115,11 @@ class TrainingProgressTests {
     @Test
     void aRealTrainingLeavesEveryRoundInTheProgressAndNoRoundInFlight() throws Exception {
         for (int i = 0; i < 2; i++) {
-            coordinator.join((ins, c) -> ins.hasFitIns() ? fitRes(ins.getFitIns().getParameters(), 10)
-                    : evaluateRes(0.5, 10, Map.of()));
+            coordinator.join(FlowerScripts.endingOnReconnect((ins, c) -> ins.hasFitIns()
+                    ? fitRes(ins.getFitIns().getParameters(), 10) : evaluateRes(0.5, 10, Map.of())));
         }
-        FederatedTraining.builder(coordinator.clientManager(), MODEL).rounds(3).minClients(2).listener(progress)
-                .build().run();
+        FederatedTraining.builder(coordinator.clientManager(), MODEL).rounds(3).strategy(FederatedTrainingTests.fedAvg(2))
+                .listener(progress).build().run();
 
         assertThat(progress.rounds()).extracting(RoundRecord::round).containsExactly(1, 2, 3);
         assertThat(progress.rounds()).allSatisfy(record -> assertThat(record.fitReplies()).isEqualTo(2));

@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fedlink.coordinator.FanOut;
 import io.fedlink.coordinator.FanOutSummary;
-import io.fedlink.coordinator.FedAvg;
 import io.fedlink.proto.Parameters;
 import io.fedlink.proto.ServerMessage;
+import io.fedlink.strategy.aggregate.WeightedMean;
 import io.fedlink.tensor.NdArray;
 import io.fedlink.tensor.ParametersCodec;
 import io.fedlink.test.TestCoordinator;
@@ -56,18 +56,18 @@ class ModelTransferTests {
             });
         }
         List<ClientProxy> clients = coordinator.awaitClients(3);
-        FedAvg fedAvg = new FedAvg(instruction.getFitIns().getParameters());
+        WeightedMean mean = new WeightedMean(instruction.getFitIns().getParameters());
         Queue<Boolean> readInPlace = new ConcurrentLinkedQueue<>();
 
         FanOutSummary summary = new FanOut(3, TestCoordinator.BOUND).stream(clients, instruction, (client, reply) -> {
             readInPlace.add(reply.getFitRes().getParameters().getTensors(0).asReadOnlyByteBufferList().stream()
                     .allMatch(ByteBuffer::isDirect));
-            fedAvg.add(client.id(), reply.getFitRes());
+            mean.add(client.id(), reply.getFitRes().getParameters(), reply.getFitRes().getNumExamples());
         });
 
         assertThat(summary.failures()).isEmpty();
         assertThat(received).hasSize(3).allSatisfy(ins -> assertThat(ins).isEqualTo(instruction));
-        assertThat(ParametersCodec.decode(fedAvg.result()).get(0).toFloatArray()).containsOnly(2f);
+        assertThat(ParametersCodec.decode(mean.result()).get(0).toFloatArray()).containsOnly(2f);
         assertThat(readInPlace).hasSize(3).containsOnly(transfer == ModelTransfer.ZERO_COPY);
     }
 

@@ -6,11 +6,11 @@ import static org.awaitility.Awaitility.await;
 
 import io.fedlink.coordinator.FanOut;
 import io.fedlink.coordinator.FanOutSummary;
-import io.fedlink.coordinator.FedAvg;
 import io.fedlink.proto.ClientMessage;
 import io.fedlink.proto.FlowerServiceGrpc;
 import io.fedlink.proto.Parameters;
 import io.fedlink.proto.ServerMessage;
+import io.fedlink.strategy.aggregate.WeightedMean;
 import io.fedlink.tensor.NdArray;
 import io.fedlink.tensor.ParametersCodec;
 import io.fedlink.test.TestCoordinator;
@@ -70,15 +70,15 @@ class ReceivedBuffersTests {
             connect(instruction -> fitRes(model(value), examples));
         }
         List<ClientProxy> clients = coordinator.clientManager().getClients(3, BOUND);
-        FedAvg fedAvg = new FedAvg(FIT.getFitIns().getParameters());
+        WeightedMean mean = new WeightedMean(FIT.getFitIns().getParameters());
 
         FanOutSummary summary = new FanOut(3, BOUND).stream(clients, FIT,
-                (client, reply) -> fedAvg.add(client.id(), reply.getFitRes()));
+                (client, reply) -> mean.add(client.id(), reply.getFitRes().getParameters(), reply.getFitRes().getNumExamples()));
 
         assertThat(summary.failures()).isEmpty();
-        float[] mean = ParametersCodec.decode(fedAvg.result()).get(0).toFloatArray();
+        float[] averaged = ParametersCodec.decode(mean.result()).get(0).toFloatArray();
         float expected = (1f * 1 + 2f * 2 + 3f * 3) / 6;
-        assertThat(mean).hasSize(FLOATS).containsOnly(expected);
+        assertThat(averaged).hasSize(FLOATS).containsOnly(expected);
         await("every reply's buffers are back").atMost(BOUND).until(() -> pool.released() == 3);
     }
 
@@ -87,10 +87,10 @@ class ReceivedBuffersTests {
         coordinator = TestCoordinator.inProcess().start();
         connect(instruction -> fitRes(model(1f), 0)); // num_examples 0: FedAvg cannot weight it
         ClientProxy client = coordinator.clientManager().getClients(1, BOUND).get(0);
-        FedAvg fedAvg = new FedAvg(FIT.getFitIns().getParameters());
+        WeightedMean mean = new WeightedMean(FIT.getFitIns().getParameters());
 
         FanOutSummary summary = new FanOut(1, BOUND).stream(List.of(client), FIT,
-                (proxy, reply) -> fedAvg.add(proxy.id(), reply.getFitRes()));
+                (proxy, reply) -> mean.add(proxy.id(), reply.getFitRes().getParameters(), reply.getFitRes().getNumExamples()));
 
         assertThat(summary.failures()).singleElement().satisfies(failure ->
                 assertThat(failure.error()).isInstanceOf(ClientUpdateRejectedException.class));

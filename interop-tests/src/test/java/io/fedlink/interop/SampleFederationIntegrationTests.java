@@ -35,15 +35,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The real sample coordinator (sample-server jar: FedAvg logistic regression, weights (20,) and bias (1,) as float32
- * .npy tensors) trains with two Java sample clients (sample-client jar) and two Flower-style Python clients in the
- * same rounds, every party in its own process on 127.0.0.1. Run by failsafe in the integration-test phase, after
+ * The real sample coordinator (sample-server jar, FedAvg) trains the sample's logistic regression (weights (20,) and
+ * bias (1,) as float32 .npy tensors) with two Java sample clients (sample-client jar) and two Flower-style Python
+ * clients in the same rounds, every party in its own process on 127.0.0.1. Run by failsafe in the integration-test phase, after
  * Maven has packaged the samples (see {@link SampleApps}).
  *
  * <p>Where the results are read: the coordinator's {@code /actuator/fedlink} endpoint while it waits for its quorum
  * (three clients registered, no round yet); the round history in its last checkpoint after it exited (the same
- * {@code RoundRecord}s the endpoint shows, but still there when the process is gone: {@code sample.exit-when-done}
- * ends it seconds after the last round); and its log lines {@code round n/N: replies 4/4, failures 0, ...}.
+ * {@code RoundRecord}s the endpoint shows, but still there when the process is gone:
+ * {@code fedlink.server.training.exit-when-done} ends it seconds after the last round); and its log lines
+ * {@code round n/N: replies 4/4, failures 0, ...}. The coordinator has no model of its own: it asks one client for its
+ * starting model, so every client brings the same layout (20 weights and a bias).
  */
 class SampleFederationIntegrationTests {
 
@@ -65,7 +67,7 @@ class SampleFederationIntegrationTests {
         Path checkpoints = fixture.logDir().resolve("checkpoints");
 
         ManagedProcess server = fixture.javaJar("sample-server", serverJar, "--grpc.server.port=0", "--server.port=0",
-                "--sample.port-file=" + portFile, "--sample.exit-when-done=true",
+                "--sample.port-file=" + portFile, "--fedlink.server.training.exit-when-done=true",
                 "--fedlink.server.quorum.min-clients=" + CLIENTS, "--fedlink.server.training.rounds=" + ROUNDS,
                 "--fedlink.server.training.checkpoint-directory=" + checkpoints);
         int grpcPort = awaitPortFile(server, portFile);
@@ -135,7 +137,8 @@ class SampleFederationIntegrationTests {
 
     private ManagedProcess pythonClient(String address, int partition) {
         return fixture.pythonClient("python-client-" + partition, address, "--partition", String.valueOf(partition),
-                "--num-examples", "600", "--true-model=" + SampleApps.trueModel());
+                "--num-examples", "600", "--model-dim", String.valueOf(SampleApps.SAMPLE_FEATURES),
+                "--true-model=" + SampleApps.trueModel());
     }
 
     private static int awaitPortFile(ManagedProcess server, Path portFile) {

@@ -1,30 +1,24 @@
 package io.fedlink.sample.client;
 
-import io.fedlink.client.FederatedClient;
-import io.fedlink.proto.ClientMessage.EvaluateRes;
-import io.fedlink.proto.ClientMessage.FitRes;
-import io.fedlink.proto.ClientMessage.GetPropertiesRes;
-import io.fedlink.proto.Code;
-import io.fedlink.proto.Parameters;
-import io.fedlink.proto.Scalar;
-import io.fedlink.proto.ServerMessage.EvaluateIns;
-import io.fedlink.proto.ServerMessage.FitIns;
-import io.fedlink.proto.ServerMessage.GetPropertiesIns;
-import io.fedlink.proto.Status;
+import io.fedlink.client.NumPyClient;
+import io.fedlink.tensor.DType;
 import io.fedlink.tensor.NdArray;
-import io.fedlink.tensor.ParametersCodec;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
-/** Trains and evaluates the coordinator's model on this client's partition; the data never leaves the client. */
+/**
+ * Trains and evaluates the coordinator's model on this client's partition; the data never leaves the client. Its
+ * starting model (zeros: {@code sample.features} weights and a bias) is what a coordinator without a model of its own,
+ * or a stock Flower server without {@code initial_parameters}, asks it for.
+ */
 @Component
-class LogisticRegressionClient implements FederatedClient {
+class LogisticRegressionClient implements NumPyClient {
 
     private static final Logger log = LoggerFactory.getLogger(LogisticRegressionClient.class);
-    private static final Status OK = Status.newBuilder().setCode(Code.OK).build();
 
     private final PartitionProperties properties;
     private final SyntheticPartition data;
@@ -35,39 +29,38 @@ class LogisticRegressionClient implements FederatedClient {
     }
 
     @Override
-    public GetPropertiesRes getProperties(GetPropertiesIns ins) {
-        return GetPropertiesRes.newBuilder().setStatus(OK)
-                .putProperties("client_index", Scalar.newBuilder().setSint64(properties.getClientIndex()).build())
-                .putProperties("examples", Scalar.newBuilder().setSint64(data.trainY().length).build()).build();
+    public Map<String, ?> getProperties(Map<String, Object> config) {
+        return Map.of("client_index", properties.getClientIndex(), "examples", data.trainY().length);
     }
 
     @Override
-    public FitRes fit(FitIns ins) {
-        long round = ins.getConfigOrDefault("round", Scalar.getDefaultInstance()).getSint64();
-        log.info("fit round {}: training on {} examples", round, data.trainY().length);
-        LogisticRegression model = model(ins.getParameters());
+    public List<NdArray> getParameters(Map<String, Object> config) {
+        log.info("get_parameters: giving the starting model ({} features and a bias, zeros)", properties.getFeatures());
+        return List.of(NdArray.zeros(DType.FLOAT32, properties.getFeatures()), NdArray.zeros(DType.FLOAT32, 1));
+    }
+
+    @Override
+    public FitResult fit(List<NdArray> parameters, Map<String, Object> config) {
+        log.info("fit round {}: training on {} examples", config.getOrDefault("round", "?"), data.trainY().length);
+        LogisticRegression model = model(parameters);
         pause(properties.getFitDelay());
-        double learningRate = ins.getConfigOrDefault("learning_rate", Scalar.newBuilder().setDouble(0.05).build()).getDouble();
-        int epochs = (int) ins.getConfigOrDefault("local_epochs", Scalar.newBuilder().setSint64(1).build()).getSint64();
+        double learningRate = ((Number) config.getOrDefault("learning_rate", 0.05)).doubleValue();
+        int epochs = ((Number) config.getOrDefault("local_epochs", 1)).intValue();
         double loss = model.train(data.trainX(), data.trainY(), epochs, learningRate, 32);
         log.info("fit: {} examples, {} epoch(s), train loss {}", data.trainY().length, epochs, String.format("%.4f", loss));
-        return FitRes.newBuilder().setStatus(OK)
-                .setParameters(ParametersCodec.encode(NdArray.of(model.weights()), NdArray.of(model.bias())))
-                .setNumExamples(data.trainY().length)
-                .putMetrics("train_loss", Scalar.newBuilder().setDouble(loss).build()).build();
+        return new FitResult(List.of(NdArray.of(model.weights()), NdArray.of(model.bias())), data.trainY().length,
+                Map.of("train_loss", loss));
     }
 
     @Override
-    public EvaluateRes evaluate(EvaluateIns ins) {
-        double[] lossAndAccuracy = model(ins.getParameters()).evaluate(data.testX(), data.testY());
+    public EvaluateResult evaluate(List<NdArray> parameters, Map<String, Object> config) {
+        double[] lossAndAccuracy = model(parameters).evaluate(data.testX(), data.testY());
         log.info("evaluate: {} examples, loss {}, accuracy {}", data.testY().length,
                 String.format("%.4f", lossAndAccuracy[0]), String.format("%.3f", lossAndAccuracy[1]));
-        return EvaluateRes.newBuilder().setStatus(OK).setLoss((float) lossAndAccuracy[0])
-                .setNumExamples(data.testY().length)
-                .putAllMetrics(Map.of("accuracy", Scalar.newBuilder().setDouble(lossAndAccuracy[1]).build())).build();
+        return new EvaluateResult(lossAndAccuracy[0], data.testY().length, Map.of("accuracy", lossAndAccuracy[1]));
     }
 
-    private static void pause(java.time.Duration delay) {
+    private static void pause(Duration delay) {
         if (delay.isZero()) {
             return;
         }
@@ -79,11 +72,10 @@ class LogisticRegressionClient implements FederatedClient {
         }
     }
 
-    private LogisticRegression model(Parameters parameters) {
-        List<NdArray> arrays = ParametersCodec.decode(parameters);
+    private LogisticRegression model(List<NdArray> arrays) {
         if (arrays.size() != 2 || arrays.get(0).size() != properties.getFeatures()) {
             throw new IllegalArgumentException("Expected weights of " + properties.getFeatures()
-                    + " features and a bias, got " + arrays + " (check sample.features on both sides)");
+                    + " features and a bias, got " + arrays + " (check sample.features on every client)");
         }
         return new LogisticRegression(arrays.get(0).toFloatArray(), arrays.get(1).toFloatArray());
     }

@@ -15,7 +15,7 @@ public class PartitionProperties {
     /** Training examples on this client. */
     private int examples = 600;
 
-    /** Number of input features; must match the coordinator's sample.features. */
+    /** Number of input features of the model this client gives and trains; the same on every client. */
     private int features = 20;
 
     /** Extra time each fit takes, to watch (or test) a slow client; 0 for none. */

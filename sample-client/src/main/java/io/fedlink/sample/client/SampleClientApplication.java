@@ -7,8 +7,9 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * A fedlink client that trains logistic regression on its own partition of a synthetic data set. It exits when the
- * coordinator ends training ({@code reconnect_ins{seconds: 0}}), or with status 1 when it gives up reconnecting.
+ * A fedlink client that trains logistic regression on its own partition of a synthetic data set, written as a
+ * {@link io.fedlink.client.NumPyClient}: it joins a fedlink coordinator or a stock Flower server alike. It exits when
+ * the server ends training ({@code reconnect_ins{seconds: 0}}), or with status 1 when it gives up reconnecting.
  */
 @SpringBootApplication
 @EnableConfigurationProperties(PartitionProperties.class)

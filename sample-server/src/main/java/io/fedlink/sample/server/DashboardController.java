@@ -3,8 +3,10 @@ package io.fedlink.sample.server;
 import io.fedlink.autoconfigure.FedlinkServerProperties;
 import io.fedlink.coordinator.RoundRecord;
 import io.fedlink.coordinator.TrainingProgress;
+import io.fedlink.coordinator.TrainingRun;
 import io.fedlink.server.ClientManager;
 import io.fedlink.server.ClientProxy;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -15,14 +17,14 @@ class DashboardController {
     private final ClientManager clientManager;
     private final TrainingProgress progress;
     private final FedlinkServerProperties properties;
-    private final TrainingCoordinator coordinator;
+    private final ObjectProvider<TrainingRun> run;
 
     DashboardController(ClientManager clientManager, TrainingProgress progress, FedlinkServerProperties properties,
-                        TrainingCoordinator coordinator) {
+                        ObjectProvider<TrainingRun> run) {
         this.clientManager = clientManager;
         this.progress = progress;
         this.properties = properties;
-        this.coordinator = coordinator;
+        this.run = run;
     }
 
     @GetMapping("/api/status")
@@ -37,10 +39,11 @@ class DashboardController {
     }
 
     private String state(DashboardStatus.Current current, int connected, int minClients) {
-        return switch (coordinator.phase()) {
-            case FINISHED -> "finished";
+        TrainingRun.Phase phase = run.getIfAvailable() == null ? TrainingRun.Phase.RUNNING : run.getObject().phase();
+        return switch (phase) {
+            case FINISHED, FINISHED_WITH_FAILED_ROUNDS -> "finished";
             case FAILED -> "failed";
-            case RUNNING -> current == null && connected < minClients ? "waiting for quorum" : "training";
+            case NOT_STARTED, RUNNING -> current == null && connected < minClients ? "waiting for quorum" : "training";
         };
     }
 

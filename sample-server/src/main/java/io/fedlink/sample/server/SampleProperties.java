@@ -3,32 +3,18 @@ package io.fedlink.sample.server;
 import java.nio.file.Path;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
-/** Settings of the sample coordinator, under {@code sample}. */
+/** Settings of the sample coordinator, under {@code sample}: what it tells clients, and where it writes its port. */
 @ConfigurationProperties("sample")
 public class SampleProperties {
 
-    /** Number of input features of the logistic-regression model. */
-    private int features = 20;
-
-    /** Learning rate sent to clients with every fit instruction. */
+    /** Learning rate sent to clients with every fit instruction (config key learning_rate). */
     private double learningRate = 0.05;
 
-    /** Local epochs each client trains per round. */
+    /** Local epochs each client trains per round (config key local_epochs). */
     private int localEpochs = 1;
-
-    /** Whether the application exits once training is done (the demo and tests use this). */
-    private boolean exitWhenDone = false;
 
     /** Where to write the bound gRPC port (useful with grpc.server.port=0); unset writes nothing. */
     private Path portFile;
-
-    public int getFeatures() {
-        return features;
-    }
-
-    public void setFeatures(int features) {
-        this.features = features;
-    }
 
     public double getLearningRate() {
         return learningRate;
@@ -44,14 +30,6 @@ public class SampleProperties {
 
     public void setLocalEpochs(int localEpochs) {
         this.localEpochs = localEpochs;
-    }
-
-    public boolean isExitWhenDone() {
-        return exitWhenDone;
-    }
-
-    public void setExitWhenDone(boolean exitWhenDone) {
-        this.exitWhenDone = exitWhenDone;
     }
 
     public Path getPortFile() {

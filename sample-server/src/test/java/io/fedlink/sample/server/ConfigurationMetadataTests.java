@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fedlink.autoconfigure.FedlinkClientProperties;
 import io.fedlink.autoconfigure.FedlinkServerProperties;
+import io.fedlink.autoconfigure.FedlinkStrategyProperties;
 import java.beans.PropertyDescriptor;
 import java.io.InputStream;
 import java.net.URL;
@@ -48,6 +49,7 @@ class ConfigurationMetadataTests {
         }
         collect("fedlink.server", new FedlinkServerProperties());
         collect("fedlink.client", new FedlinkClientProperties());
+        collect("fedlink.server.strategy", new FedlinkStrategyProperties());
     }
 
     @Test
@@ -103,7 +105,9 @@ class ConfigurationMetadataTests {
         }
     }
 
+    /** The key as Spring Boot binds it ({@code qParam}, whose bean property reads "QParam", is {@code q-param}). */
     private static String kebab(String camel) {
-        return camel.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);
+        String name = Character.toLowerCase(camel.charAt(0)) + camel.substring(1);
+        return name.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);
     }
 }

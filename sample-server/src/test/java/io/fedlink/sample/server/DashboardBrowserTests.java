@@ -3,8 +3,9 @@ package io.fedlink.sample.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fedlink.coordinator.TrainingProgress.CurrentRound;
 import io.fedlink.coordinator.TrainingProgress;
+import io.fedlink.coordinator.TrainingProgress.CurrentRound;
+import io.fedlink.coordinator.TrainingRun;
 import io.fedlink.server.ClientManager;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,14 +46,11 @@ class DashboardBrowserTests {
     @Autowired
     ClientManager clientManager;
 
-    @Autowired
-    SampleProperties sample;
-
     @Test
     void showsClientsTheLiveRoundAndAChartThatGrowsWhileTrainingRuns() throws Exception {
         HeadlessChromium chromium = HeadlessChromium.find();
         String page = "http://127.0.0.1:" + httpPort + "/";
-        try (TestClients clients = TestClients.start(grpcPort.get(), 3, sample.getFeatures(), Duration.ofMillis(700))) {
+        try (TestClients clients = TestClients.start(grpcPort.get(), 3, PacedLogisticClient.FEATURES, Duration.ofMillis(700))) {
             clients.gate.allow(3);
             clients.gate.allow(0, 4);
             awaitCurrentRound(new CurrentRound(4, 3, 1, 0));

@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fedlink.coordinator.TrainingProgress.CurrentRound;
 import io.fedlink.coordinator.TrainingProgress;
+import io.fedlink.coordinator.TrainingProgress.CurrentRound;
+import io.fedlink.coordinator.TrainingRun;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -41,10 +42,7 @@ class DashboardControllerTests {
     TrainingProgress progress;
 
     @Autowired
-    TrainingCoordinator coordinator;
-
-    @Autowired
-    SampleProperties sample;
+    TrainingRun run;
 
     @Test
     void statusFollowsTrainingFromTheQuorumWaitThroughALiveRoundToTheEnd() throws Exception {
@@ -57,7 +55,7 @@ class DashboardControllerTests {
         assertThat(waiting.get("current").isNull()).isTrue();
         assertThat(waiting.get("history")).isEmpty();
 
-        try (TestClients clients = TestClients.start(grpcPort.get(), 3, sample.getFeatures(), Duration.ZERO)) {
+        try (TestClients clients = TestClients.start(grpcPort.get(), 3, PacedLogisticClient.FEATURES, Duration.ZERO)) {
             clients.gate.allow(1);
             clients.gate.allow(0, 2);
             await("round 2 has one fit reply").atMost(BOUND).until(
@@ -92,7 +90,7 @@ class DashboardControllerTests {
             });
 
             clients.gate.open();
-            await("training finishes").atMost(BOUND).until(() -> coordinator.phase() == TrainingCoordinator.Phase.FINISHED);
+            await("training finishes").atMost(BOUND).until(() -> run.phase() == TrainingRun.Phase.FINISHED);
         }
         JsonNode done = Http.json(httpPort, "/api/status");
         assertThat(done.get("state").asText()).isEqualTo("finished");

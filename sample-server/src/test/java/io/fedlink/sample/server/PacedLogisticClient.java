@@ -3,10 +3,13 @@ package io.fedlink.sample.server;
 import io.fedlink.client.FederatedClient;
 import io.fedlink.proto.ClientMessage.EvaluateRes;
 import io.fedlink.proto.ClientMessage.FitRes;
+import io.fedlink.proto.ClientMessage.GetParametersRes;
 import io.fedlink.proto.Parameters;
 import io.fedlink.proto.Scalar;
 import io.fedlink.proto.ServerMessage.EvaluateIns;
 import io.fedlink.proto.ServerMessage.FitIns;
+import io.fedlink.proto.ServerMessage.GetParametersIns;
+import io.fedlink.tensor.DType;
 import io.fedlink.tensor.NdArray;
 import io.fedlink.tensor.ParametersCodec;
 import java.time.Duration;
@@ -21,6 +24,8 @@ import java.util.Random;
 final class PacedLogisticClient implements FederatedClient {
 
     private static final int EXAMPLES = 200;
+    /** Weights of the model (and a bias): what this client gives as the initial model. */
+    static final int FEATURES = 20;
 
     private final int index;
     private final RoundGate gate;
@@ -49,6 +54,13 @@ final class PacedLogisticClient implements FederatedClient {
             }
             y[i] = z > 0 ? 1f : 0f;
         }
+    }
+
+    /** The starting model a coordinator without one asks for: zeros. */
+    @Override
+    public GetParametersRes getParameters(GetParametersIns ins) {
+        return GetParametersRes.newBuilder().setParameters(ParametersCodec.encode(
+                NdArray.zeros(DType.FLOAT32, x[0].length), NdArray.zeros(DType.FLOAT32, 1))).build();
     }
 
     @Override

@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fedlink.coordinator.TrainingProgress.CurrentRound;
 import io.fedlink.coordinator.TrainingProgress;
+import io.fedlink.coordinator.TrainingProgress.CurrentRound;
+import io.fedlink.coordinator.TrainingRun;
 import io.fedlink.event.RoundCompletedEvent;
 import io.fedlink.event.RoundStartedEvent;
 import java.time.Duration;
@@ -63,10 +64,7 @@ class SampleServerObservabilityTests {
     TrainingProgress progress;
 
     @Autowired
-    TrainingCoordinator coordinator;
-
-    @Autowired
-    SampleProperties sample;
+    TrainingRun run;
 
     @Autowired
     RoundEvents events;
@@ -78,7 +76,7 @@ class SampleServerObservabilityTests {
         assertThat(waiting.at("/components/fedlink/details/quorumReached").asBoolean()).isFalse();
         assertThat(waiting.at("/components/fedlink/details/minClients").asInt()).isEqualTo(3);
 
-        try (TestClients clients = TestClients.start(grpcPort.get(), 3, sample.getFeatures(), Duration.ZERO)) {
+        try (TestClients clients = TestClients.start(grpcPort.get(), 3, PacedLogisticClient.FEATURES, Duration.ZERO)) {
             clients.gate.allow(2);
             await("round 3 waits for its fits").atMost(BOUND).until(
                     () -> progress.current().filter(new CurrentRound(3, 3, 0, 0)::equals).isPresent());
@@ -110,7 +108,7 @@ class SampleServerObservabilityTests {
                     .isPositive();
 
             clients.gate.open();
-            await("training finishes").atMost(BOUND).until(() -> coordinator.phase() == TrainingCoordinator.Phase.FINISHED);
+            await("training finishes").atMost(BOUND).until(() -> run.phase() == TrainingRun.Phase.FINISHED);
         }
         await("all six round events arrive").atMost(BOUND).until(() -> events.heard.size() == 6);
         assertThat(events.heard).extracting(event -> event.getClass().getSimpleName() + " " + round(event))

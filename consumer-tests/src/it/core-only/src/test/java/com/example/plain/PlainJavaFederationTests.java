@@ -14,6 +14,8 @@ import io.fedlink.coordinator.TrainingResult;
 import io.fedlink.proto.ClientMessage.FitRes;
 import io.fedlink.proto.ServerMessage.FitIns;
 import io.fedlink.server.CoordinatorServer;
+import io.fedlink.strategy.FedAvg;
+import io.fedlink.strategy.StrategyOptions;
 import io.fedlink.tensor.NdArray;
 import io.fedlink.tensor.ParametersCodec;
 import java.time.Duration;
@@ -46,13 +48,13 @@ class PlainJavaFederationTests {
 
             TrainingResult result = FederatedTraining.builder(coordinator.clientManager(),
                             ParametersCodec.encode(NdArray.of(new float[] {0f, 0f})))
-                    .rounds(1).minClients(2).evaluate(false).build().run();
+                    .strategy(new FedAvg(StrategyOptions.builder().minClients(2).fractionEvaluate(0).build()))
+                    .rounds(1).build().run();   // ends with reconnect_ins{seconds: 0} to every client, as Flower does
 
             RoundRecord round = result.history().rounds().get(0);
             assertTrue(round.completed(), round.describe(1));
             assertEquals(2, round.fitReplies());
             assertArrayEquals(new float[] {1f, 1f}, result.modelArrays().get(0).toFloatArray());
-            coordinator.disconnectAllClients(Duration.ofSeconds(10));
             assertTrue(one.awaitTermination(Duration.ofSeconds(10)) && two.awaitTermination(Duration.ofSeconds(10)),
                     "both clients end when the coordinator ends training");
         }

@@ -1,4 +1,4 @@
-package io.fedlink.coordinator;
+package io.fedlink.strategy.aggregate;
 
 import io.fedlink.proto.Scalar;
 import java.util.Collections;
@@ -47,7 +47,7 @@ public final class WeightedMetrics {
     }
 
     /** A scalar as a double, or {@code null} if it is not numeric. Unsigned values are read as unsigned. */
-    static Double numericValue(Scalar scalar) {
+    public static Double numericValue(Scalar scalar) {
         return switch (scalar.getScalarCase()) {
             case DOUBLE -> scalar.getDouble();
             case SINT64 -> (double) scalar.getSint64();

@@ -1,4 +1,4 @@
-package io.fedlink.coordinator;
+package io.fedlink.strategy.aggregate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
