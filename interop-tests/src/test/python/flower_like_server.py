@@ -226,7 +226,9 @@ class Coordinator:
             total = sum(n for _, n, _ in results)
             loss = sum(l * n for l, n, _ in results) / total
             accuracy = sum(a * n for _, n, a in results) / total
-            say("ROUND", round_number, "evaluate ok", f"loss={loss:.4f}", f"accuracy={accuracy:.4f}")
+            # the server's own clock and CPU time (all threads) at the round's end, for benchmarks
+            say("ROUND", round_number, "evaluate ok", f"loss={loss:.4f}", f"accuracy={accuracy:.4f}",
+                f"clock_s={time.monotonic():.4f}", f"cpu_s={time.process_time():.4f}")
 
         def reconnect(slot):
             res = self.call(slot, pb.ServerMessage(reconnect_ins=pb.ServerMessage.ReconnectIns(seconds=0)))

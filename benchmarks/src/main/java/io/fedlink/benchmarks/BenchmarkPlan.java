@@ -34,7 +34,11 @@ import java.util.List;
  * @param trainingClients          K of figure 7
  * @param trainingModelBytes       model sizes of figure 7
  * @param trainingRounds           measured rounds per coordinator of figure 7, alternating, after one warm-up round each
- * @param largeHeap                -Xmx of coordinators and fleets that hold models (figures 2, 4, 5 and 7)
+ * @param pythonClients            Python client processes of figure 8
+ * @param pythonModelBytes         model size of figure 8 (its frozen float32 tensor)
+ * @param pythonRounds             rounds of each run of figure 8 (the first is not measured)
+ * @param pythonRuns               runs of each server in figure 8, alternating
+ * @param largeHeap                -Xmx of coordinators and fleets that hold models (figures 2, 4, 5, 7 and 8)
  * @param smallHeap                -Xmx of the other JVMs
  */
 record BenchmarkPlan(String mode, int smallMessageBytes,
@@ -45,6 +49,7 @@ record BenchmarkPlan(String mode, int smallMessageBytes,
                      long aggregationSendBudget,
                      List<Integer> robustClients, long robustModelBytes, long robustKeepAllMaxBytes,
                      List<Integer> trainingClients, List<Long> trainingModelBytes, int trainingRounds,
+                     int pythonClients, long pythonModelBytes, int pythonRounds, int pythonRuns,
                      String largeHeap, String smallHeap) {
 
     static final long MIB = 1024 * 1024;
@@ -118,6 +123,7 @@ record BenchmarkPlan(String mode, int smallMessageBytes,
                 List.of(8), List.of(0, 1), 16 * MIB, 10, 32 * MIB,
                 List.of(4, 16), 8 * MIB, 128 * MIB,
                 List.of(4), List.of(8 * MIB), 2,
+                4, MIB, 3, 1,
                 "1g", "512m");
     }
 
@@ -129,6 +135,7 @@ record BenchmarkPlan(String mode, int smallMessageBytes,
                 List.of(8, 32), List.of(0, 2, 1), 64 * MIB, 10, 256 * MIB,
                 List.of(8, 32, 128), 64 * MIB, 2304 * MIB,
                 List.of(4, 16), List.of(32 * MIB, 256 * MIB), 3,
+                4, 32 * MIB, 10, 2,
                 "4g", "1g");
     }
 }

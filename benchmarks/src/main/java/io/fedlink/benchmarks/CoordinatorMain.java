@@ -11,7 +11,8 @@ import java.util.Map;
  * The coordinator JVM: {@code CoordinatorMain <workload> key=value...} with workload {@code roundtrip},
  * {@code transfer} (both coordinators), {@code scale} ({@code implementation=fedlink|raw}), {@code aggregation}
  * (fedlink's coordinator), {@code robust} (a robust strategy's aggregator alone, figure 5) or {@code training}
- * (fedlink's coordinator on its model path and on the copying path, figure 7). Announces its port(s), waits for the
+ * (fedlink's coordinator on its model path and on the copying path, figure 7) or {@code python-clients} (fedlink's
+ * coordinator training Python client processes, figure 8). Announces its port(s), waits for the
  * fleet, measures, prints metrics and {@code DONE} (see {@link ChildProtocol}), and exits.
  */
 public final class CoordinatorMain {
@@ -39,6 +40,7 @@ public final class CoordinatorMain {
                 }
                 case "robust" -> RobustAggregationFigure.measure(options);
                 case "training" -> trainingRound(options);
+                case "python-clients" -> PythonClientsFigure.train(options);
                 case "aggregation" -> {
                     try (FedlinkCoordinator coordinator = new FedlinkCoordinator(REPLY_TIMEOUT,
                             AggregationFigure.flowControl(options))) {

@@ -1,5 +1,6 @@
 package io.fedlink.benchmarks;
 
+import io.fedlink.test.process.ManagedProcess;
 import io.fedlink.test.process.ProcessLauncher;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -51,6 +52,17 @@ final class Launcher {
         }
         arguments.forEach((key, value) -> launch.args(key + "=" + value));
         return new ChildJvm(launch.start());
+    }
+
+    /** {@code script} on Debian's Python with the Flower stubs (see {@code DebianPython}); its output is logged. */
+    ManagedProcess python(String label, Path script, List<String> arguments) {
+        String name = String.format("%02d-%s", ++sequence, label);
+        return processes.python(name, script).args(arguments).separateErrors().start();
+    }
+
+    /** Records figures measured by the driver itself beside those the children reported. */
+    void record(String name, Object value) {
+        metrics.put(name, value);
     }
 
     /** Closes a child, keeping the metrics it reported. */

@@ -50,7 +50,11 @@ final class TrainingRoundFigure {
                 try {
                     String zeroCopyPort = RoundTripFigure.port(coordinator, "fedlink");
                     String copyingPort = RoundTripFigure.port(coordinator, "fedlink-copying");
-                    fleet = launcher.fleet(label, List.of("-Xmx" + plan.smallHeap()), Map.of(
+                    // The fleet holds every instruction it is receiving and every update it is sending in Netty's
+                    // direct buffers until the coordinator takes it (one large reply at a time): up to 2 x K models.
+                    long fleetDirect = 2 * clients * modelBytes + 1024 * BenchmarkPlan.MIB;
+                    fleet = launcher.fleet(label, List.of("-Xmx" + plan.smallHeap(),
+                            "-XX:MaxDirectMemorySize=" + fleetDirect / BenchmarkPlan.MIB + "m"), Map.of(
                             "ports", zeroCopyPort + "," + copyingPort, "streams", String.valueOf(clients),
                             "replyBytes", String.valueOf(modelBytes), "tensorBytes", String.valueOf(plan.tensorBytes()),
                             "readInstructions", "case"));
