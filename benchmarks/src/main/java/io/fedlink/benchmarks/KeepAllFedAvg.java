@@ -2,13 +2,15 @@ package io.fedlink.benchmarks;
 
 import io.fedlink.proto.ClientMessage;
 import io.fedlink.proto.Parameters;
+import io.fedlink.wire.InPlaceParser;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The naive baseline: keep every result, average at the end (what Flower's FedAvg does, minus its extra
- * decoded copy of every update). Needs all updates on the heap at once.
+ * decoded copy of every update). Needs all updates on the heap at once: each is copied there, as any aggregator
+ * that keeps updates past {@link #add} must (fedlink reads a large reply in place until its handler returns).
  */
 final class KeepAllFedAvg implements Aggregator {
 
@@ -16,7 +18,8 @@ final class KeepAllFedAvg implements Aggregator {
 
     @Override
     public synchronized void add(ClientMessage.FitRes result) {
-        kept.add(result);
+        // A reply read in place is valid only until its handler returns: what is kept must be copied onto the heap.
+        kept.add(InPlaceParser.copyOnHeap(result));
     }
 
     @Override

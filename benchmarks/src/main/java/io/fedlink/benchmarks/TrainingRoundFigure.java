@@ -20,13 +20,15 @@ import java.util.Map;
  * it arrives, by the strategy's own fit aggregator) and one evaluate round of the new model, on fedlink's coordinator with its model path
  * ({@link io.fedlink.wire.ModelTransfer#ZERO_COPY}) against the same coordinator on the copying path it replaced
  * ({@link io.fedlink.wire.ModelTransfer#COPYING}: per-client encoding, copying parse). Both coordinators live in one
- * JVM, one fleet of instant clients joins both, rounds alternate after a warm-up round each. Round time is the wall
+ * JVM, one fleet of instant clients joins both, rounds alternate after {@value #WARM_UP_ROUNDS} warm-up rounds each (a
+ * fresh JVM spends a round's worth of CPU compiling the path's code in its first rounds). Round time is the wall
  * time of both fan-outs; coordinator CPU is the JVM's process CPU time over the round plus a full collection after it,
  * so that each round pays for the garbage it leaves (the copying path leaves a model per update).
  */
 final class TrainingRoundFigure {
 
     static final String FIGURE = "7 training round";
+    static final int WARM_UP_ROUNDS = 2;
 
     private TrainingRoundFigure() {
     }
@@ -85,7 +87,7 @@ final class TrainingRoundFigure {
         return rows;
     }
 
-    /** Coordinator side: a warm-up round on each, then alternating measured rounds. */
+    /** Coordinator side: warm-up rounds on each, then alternating measured rounds. */
     static void measure(List<FedlinkCoordinator> coordinators, Map<String, String> options) throws Exception {
         int clients = Integer.parseInt(ChildProtocol.required(options, "clients"));
         long modelBytes = Long.parseLong(ChildProtocol.required(options, "modelBytes"));
@@ -95,8 +97,10 @@ final class TrainingRoundFigure {
         for (FedlinkCoordinator coordinator : coordinators) {
             coordinator.awaitConnected(clients, Duration.ofMinutes(2));
         }
-        for (FedlinkCoordinator coordinator : coordinators) {
-            round(coordinator, model);
+        for (int r = 0; r < WARM_UP_ROUNDS; r++) {
+            for (FedlinkCoordinator coordinator : coordinators) {
+                round(coordinator, model);
+            }
         }
         Map<FedlinkCoordinator, List<double[]>> measured = new LinkedHashMap<>();
         coordinators.forEach(coordinator -> measured.put(coordinator, new ArrayList<>()));
