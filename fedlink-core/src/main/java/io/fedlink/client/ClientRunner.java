@@ -395,6 +395,7 @@ public final class ClientRunner {
                         // Flower's meaning of reconnect_ins{seconds: 0} (what a Flower server sends when training ends).
                         log.info("Coordinator {} asked this client to disconnect and shut down", target);
                         tell(l -> l.disconnected(target, null));
+                        tell(l -> l.shutdownRequested(target));
                         return SessionEnd.stop(answered);
                     }
                     log.info("Coordinator {} asked this client to reconnect in {} s; hung up", target, seconds);
