@@ -34,4 +34,15 @@ class WeightedMetricsTests {
         assertThat(WeightedMetrics.numericValue(Scalar.newBuilder().setUint64(-1L).build())).isEqualTo(18446744073709551615.0);
         assertThat(WeightedMetrics.numericValue(Scalar.newBuilder().setBool(true).build())).isNull();
     }
+
+    @Test
+    void addsUpTheCountsRelaysReportInsteadOfAveragingThem() {
+        WeightedMetrics metrics = new WeightedMetrics();
+        metrics.add(Map.of("fedlink.relay.failures", Scalar.newBuilder().setSint64(2).build(), "accuracy", scalar(0.5)), 10);
+        metrics.add(Map.of("fedlink.relay.failures", Scalar.newBuilder().setSint64(3).build(), "accuracy", scalar(1.0)), 30);
+        metrics.add(Map.of("fedlink.relay.failures", Scalar.newBuilder().setSint64(1).build()), 0);
+
+        assertThat(metrics.averages()).containsEntry("fedlink.relay.failures", 6.0);
+        assertThat(metrics.averages().get("accuracy")).isCloseTo(0.875, within(1e-12));
+    }
 }
