@@ -1,0 +1,203 @@
+package io.fedlink.autoconfigure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fedlink.actuate.RelayHealthIndicator;
+import io.fedlink.client.NumPyClient;
+import io.fedlink.coordinator.TrainingResult;
+import io.fedlink.coordinator.TrainingRun;
+import io.fedlink.relay.Relay;
+import io.fedlink.relay.RelayMetrics;
+import io.fedlink.server.ClientManager;
+import io.fedlink.tensor.DType;
+import io.fedlink.tensor.NdArray;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import net.devh.boot.grpc.client.autoconfigure.GrpcClientAutoConfiguration;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.NestedExceptionUtils;
+
+/**
+ * A relay made of properties only: it trains its clients for an upstream coordinator, and refuses at start-up the
+ * configurations a relay cannot serve correctly, naming the key to change.
+ */
+class FedlinkRelayAutoConfigurationTests {
+
+    /** The relay and the root: no code at all. */
+    @SpringBootApplication
+    static class EmptyApp {
+    }
+
+    /** A client application whose only code is a NumPyClient: it moves its 3 weights half-way towards 1. */
+    @SpringBootApplication
+    static class ClientApp {
+        @Bean
+        NumPyClient client() {
+            return new NumPyClient() {
+                @Override
+                public List<NdArray> getParameters(Map<String, Object> config) {
+                    return List.of(NdArray.zeros(DType.FLOAT32, 3));
+                }
+
+                @Override
+                public FitResult fit(List<NdArray> parameters, Map<String, Object> config) {
+                    float[] w = parameters.get(0).toFloatArray();
+                    for (int i = 0; i < w.length; i++) {
+                        w[i] += 0.5f * (1 - w[i]);
+                    }
+                    return new FitResult(List.of(NdArray.of(w)), 10);
+                }
+
+                @Override
+                public EvaluateResult evaluate(List<NdArray> parameters, Map<String, Object> config) {
+                    return new EvaluateResult(1 - parameters.get(0).getDouble(0), 10, Map.of());
+                }
+            };
+        }
+    }
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(GrpcClientAutoConfiguration.class, FedlinkServerAutoConfiguration.class,
+                    FedlinkTrainingAutoConfiguration.class, FedlinkClientAutoConfiguration.class,
+                    FedlinkNumPyClientAutoConfiguration.class, FedlinkRelayAutoConfiguration.class,
+                    FedlinkActuatorAutoConfiguration.class))
+            .withPropertyValues("fedlink.relay.enabled=true");
+
+    private static final String UPSTREAM = "grpc.client.fedlink.address=in-process:nowhere-" + UUID.randomUUID();
+
+    @Test
+    void aRelayOfPropertiesOnlyTrainsItsClientsForTheRootAndPassesTheEndOfTrainingOn() throws Exception {
+        String root = "fedlink-root-" + UUID.randomUUID();
+        List<ConfigurableApplicationContext> contexts = new ArrayList<>();
+        try {
+            ConfigurableApplicationContext coordinator = start(EmptyApp.class, "grpc.server.in-process-name=" + root,
+                    "grpc.server.port=-1", "fedlink.server.quorum.min-clients=2", "fedlink.server.training.rounds=2",
+                    "fedlink.server.training.auto-start=true");
+            contexts.add(coordinator);
+            for (int r = 0; r < 2; r++) {
+                String relay = root + "-relay-" + r;
+                contexts.add(start(EmptyApp.class, "fedlink.relay.enabled=true", "fedlink.relay.min-clients=2",
+                        "grpc.client.fedlink.address=in-process:" + root, "grpc.server.in-process-name=" + relay,
+                        "grpc.server.port=-1"));
+                for (int c = 0; c < 2; c++) {
+                    contexts.add(start(ClientApp.class, "grpc.client.fedlink.address=in-process:" + relay,
+                            "grpc.server.port=-1"));
+                }
+            }
+
+            TrainingResult result = coordinator.getBean(TrainingRun.class).result().get(60, TimeUnit.SECONDS);
+
+            assertThat(result.history().rounds()).hasSize(2).allSatisfy(round -> {
+                assertThat(round.completed()).isTrue();
+                assertThat(round.fitReplies()).isEqualTo(2);
+                assertThat(round.fitMetrics()).containsEntry(RelayMetrics.REPLIES, 4.0)
+                        .containsEntry(RelayMetrics.FAILURES, 0.0);
+            });
+            assertThat(result.modelArrays().get(0).toFloatArray()).containsExactly(0.75f, 0.75f, 0.75f);
+            for (ConfigurableApplicationContext client : contexts.subList(1, contexts.size())) {
+                if (client.containsBean("federatedClientLifecycle")) {
+                    client.getBean(FederatedClientLifecycle.class).termination().get(30, TimeUnit.SECONDS);
+                } else {
+                    assertThat(client.getBean(Relay.class).termination()).succeedsWithin(30, TimeUnit.SECONDS);
+                    assertThat(client.getBean(Relay.class).trainingEnded()).isTrue();
+                }
+            }
+        } finally {
+            contexts.forEach(ConfigurableApplicationContext::close);
+        }
+    }
+
+    /** Why the context failed: the exception that says so, however deep Spring wrapped it. */
+    private static Throwable cause(AssertableApplicationContext context) {
+        return NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure());
+    }
+
+    private static ConfigurableApplicationContext start(Class<?> app, String... properties) {
+        return new SpringApplicationBuilder(app).web(WebApplicationType.NONE).properties(properties).run();
+    }
+
+    @Test
+    void aRelayIsACoordinatorForItsClientsAndOneClientUpstream() {
+        runner.withPropertyValues(UPSTREAM, "fedlink.relay.min-clients=3").run(context -> {
+            assertThat(context).hasSingleBean(Relay.class).hasSingleBean(ClientManager.class)
+                    .hasSingleBean(RelayHealthIndicator.class);
+            assertThat(context.getBean(Relay.class).settings().minClients()).isEqualTo(3);
+        });
+    }
+
+    @Test
+    void withoutAnUpstreamAddressStartupFailsNamingIt() {
+        runner.run(context -> assertThat(cause(context))
+                .isInstanceOf(InvalidConfigurationPropertyValueException.class)
+                .hasMessageContaining("grpc.client.fedlink.address").hasMessageContaining("upstream coordinator"));
+    }
+
+    @Test
+    void aStrategyThatCannotComposeThroughRelaysFailsStartupSayingWhy() {
+        runner.withPropertyValues(UPSTREAM, "fedlink.server.strategy.name=FedMedian").run(context -> assertThat(cause(context)).isInstanceOf(InvalidConfigurationPropertyValueException.class)
+                .hasMessageContaining("fedlink.server.strategy.name").hasMessageContaining("cannot run through relays")
+                .hasMessageContaining("a median of the relays' means is not the median"));
+        runner.withPropertyValues(UPSTREAM, "fedlink.server.strategy.name=Krum").run(context -> assertThat(cause(context)).hasMessageContaining("Krum cannot run through relays"));
+    }
+
+    @Test
+    void aComposableStrategyOnTheRelayFailsStartupPointingToTheRoot() {
+        runner.withPropertyValues(UPSTREAM, "fedlink.server.strategy.name=FedAdam").run(context -> assertThat(cause(context)).hasMessageContaining("fedlink.server.strategy.name")
+                .hasMessageContaining("it must run once, at the root coordinator"));
+    }
+
+    @Test
+    void fedAvgOnTheRelayIsWhatItDoesAnyway() {
+        runner.withPropertyValues(UPSTREAM, "fedlink.server.strategy.name=FedAvg")
+                .run(context -> assertThat(context).hasNotFailed().hasSingleBean(Relay.class));
+    }
+
+    @Test
+    void aRelayThatWouldAlsoTrainByItselfFailsStartup() {
+        runner.withPropertyValues(UPSTREAM, "fedlink.server.training.auto-start=true").run(context -> assertThat(cause(context)).hasMessageContaining("fedlink.server.training.auto-start")
+                .hasMessageContaining("a relay does not train by itself"));
+    }
+
+    @Test
+    void aRelayWithItsOwnClientBeanFailsStartup() {
+        runner.withPropertyValues(UPSTREAM).withUserConfiguration(ClientBean.class).run(context -> assertThat(cause(context)).hasMessageContaining("fedlink.relay.enabled")
+                .hasMessageContaining("a relay's client side is the relay itself"));
+    }
+
+    @Test
+    void aRelayWithItsCoordinatorSideSwitchedOffFailsStartup() {
+        runner.withPropertyValues(UPSTREAM, "fedlink.server.enabled=false").run(context -> assertThat(cause(context)).hasMessageContaining("fedlink.server.enabled")
+                .hasMessageContaining("a relay serves its own clients"));
+    }
+
+    @Test
+    void aZeroMinClientsFailsStartupNamingTheKey() {
+        runner.withPropertyValues(UPSTREAM, "fedlink.relay.min-clients=0").run(context -> assertThat(cause(context)).hasMessageContaining("fedlink.relay.min-clients"));
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class ClientBean {
+        @Bean
+        NumPyClient myClient() {
+            return new NumPyClient() {
+                @Override
+                public FitResult fit(List<NdArray> parameters, Map<String, Object> config) {
+                    return new FitResult(parameters, 1);
+                }
+            };
+        }
+    }
+}
