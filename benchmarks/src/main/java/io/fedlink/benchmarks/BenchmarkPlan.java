@@ -25,6 +25,10 @@ import java.util.List;
  * @param aggregationInFlight      figure 4 runs: 0 sends all instructions at once, c &gt; 0 keeps at most c outstanding
  * @param aggregationModelBytes    model (and update) size of figure 4
  * @param aggregationSampleMillis  pause between two live-heap samples in figure 4
+ * @param relays                   R of figure 5: relay JVMs between the root and the clients
+ * @param relayClients             N of figure 5: clients in all, split evenly over the relays
+ * @param relayStreamsPerConnection streams sharing one TCP connection in figure 5 (the open-files limit)
+ * @param relayFlatClients         clients of the one coordinator figure 5 compares with, in the same run
  * @param largeHeap                -Xmx of coordinators and fleets that hold models (figures 2 and 4)
  * @param smallHeap                -Xmx of the other JVMs
  */
@@ -33,6 +37,7 @@ record BenchmarkPlan(String mode, int smallMessageBytes,
                      int transferClients, List<Long> transferModelBytes, int transferRounds, int tensorBytes,
                      List<Integer> scaleClients, int scaleStreamsPerConnection, int scaleFanOuts,
                      List<Integer> aggregationClients, List<Integer> aggregationInFlight, long aggregationModelBytes, long aggregationSampleMillis,
+                     int relays, int relayClients, int relayStreamsPerConnection, int relayFlatClients,
                      String largeHeap, String smallHeap) {
 
     static final long MIB = 1024 * 1024;
@@ -104,6 +109,7 @@ record BenchmarkPlan(String mode, int smallMessageBytes,
                 8, List.of(4 * MIB, 16 * MIB), 2, (int) (4 * MIB),
                 List.of(200, 1000), 1, 2,
                 List.of(8), List.of(0, 1), 16 * MIB, 10,
+                5, 500, 10, 200,
                 "1g", "512m");
     }
 
@@ -113,6 +119,7 @@ record BenchmarkPlan(String mode, int smallMessageBytes,
                 8, List.of(64 * MIB, 256 * MIB), 3, (int) (16 * MIB),
                 List.of(1000, 5000, 10000), 1, 3,
                 List.of(8, 32), List.of(0, 2, 1), 64 * MIB, 10,
+                5, 50_000, 100, 10_000,
                 "4g", "1g");
     }
 }

@@ -7,8 +7,8 @@ import java.util.Map;
 
 /**
  * The coordinator JVM: {@code CoordinatorMain <workload> key=value...} with workload {@code roundtrip},
- * {@code transfer} (both coordinators), {@code scale} ({@code implementation=fedlink|raw}) or {@code aggregation}
- * (fedlink's coordinator). Announces its port(s), waits for the fleet, measures, prints metrics and {@code DONE}
+ * {@code transfer} (both coordinators), {@code scale} ({@code implementation=fedlink|raw}), {@code aggregation}
+ * (fedlink's coordinator), {@code relay} and {@code relay-root} (figure 5). Announces its port(s), waits for the fleet, measures, prints metrics and {@code DONE}
  * (see {@link ChildProtocol}), and exits.
  */
 public final class CoordinatorMain {
@@ -24,7 +24,7 @@ public final class CoordinatorMain {
         int status = 0;
         try {
             if (args.length == 0) {
-                throw new IllegalArgumentException("usage: CoordinatorMain roundtrip|transfer|scale|aggregation key=value...");
+                throw new IllegalArgumentException("usage: CoordinatorMain roundtrip|transfer|scale|aggregation|relay|relay-root key=value...");
             }
             Map<String, String> options = ChildProtocol.arguments(args, 1);
             switch (args[0]) {
@@ -32,6 +32,12 @@ public final class CoordinatorMain {
                 case "scale" -> {
                     try (CoordinatorUnderTest coordinator = create(ChildProtocol.required(options, "implementation"))) {
                         ScaleFigure.measure(coordinator, options);
+                    }
+                }
+                case "relay" -> RelayFigure.relay(options);
+                case "relay-root" -> {
+                    try (FedlinkCoordinator coordinator = new FedlinkCoordinator(REPLY_TIMEOUT)) {
+                        RelayFigure.root(coordinator, options);
                     }
                 }
                 case "aggregation" -> {

@@ -11,8 +11,8 @@ import java.util.Map;
  * and the client's next stream ({@link ClientRunner} reconnects by itself) goes to the next address that answers.
  * The addresses come from gRPC's name resolution: {@code dns:///relays.fedlink.svc:9090} (a Kubernetes headless Service
  * resolves to every relay pod) in plain Java, or also {@code static://relay-1:9090,relay-2:9090} with the gRPC Spring
- * Boot starter on the class path. gRPC's {@code round_robin} is no substitute for one stream per client: every client's
- * first stream waits for whichever relay is ready first and goes there.
+ * Boot starter on the class path. gRPC's {@code round_robin} spreads the calls of one channel, but a client has one
+ * stream; shuffling spreads the clients themselves.
  *
  * <pre>{@code
  * ManagedChannel channel = AddressSpreading.apply(NettyChannelBuilder.forTarget("dns:///relays.fedlink.svc:9090"))
