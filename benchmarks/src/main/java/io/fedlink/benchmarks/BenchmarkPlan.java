@@ -29,6 +29,7 @@ import java.util.List;
  * @param relayClients             N of figure 5: clients in all, split evenly over the relays
  * @param relayStreamsPerConnection streams sharing one TCP connection in figure 5 (the open-files limit)
  * @param relayFlatClients         clients of the one coordinator figure 5 compares with, in the same run
+ * @param relayMaxInFlight         {@code fedlink.relay.max-in-flight} of figure 5's relays
  * @param largeHeap                -Xmx of coordinators and fleets that hold models (figures 2 and 4)
  * @param smallHeap                -Xmx of the other JVMs
  */
@@ -37,7 +38,7 @@ record BenchmarkPlan(String mode, int smallMessageBytes,
                      int transferClients, List<Long> transferModelBytes, int transferRounds, int tensorBytes,
                      List<Integer> scaleClients, int scaleStreamsPerConnection, int scaleFanOuts,
                      List<Integer> aggregationClients, List<Integer> aggregationInFlight, long aggregationModelBytes, long aggregationSampleMillis,
-                     int relays, int relayClients, int relayStreamsPerConnection, int relayFlatClients,
+                     int relays, int relayClients, int relayStreamsPerConnection, int relayFlatClients, int relayMaxInFlight,
                      String largeHeap, String smallHeap) {
 
     static final long MIB = 1024 * 1024;
@@ -109,7 +110,7 @@ record BenchmarkPlan(String mode, int smallMessageBytes,
                 8, List.of(4 * MIB, 16 * MIB), 2, (int) (4 * MIB),
                 List.of(200, 1000), 1, 2,
                 List.of(8), List.of(0, 1), 16 * MIB, 10,
-                5, 500, 10, 200,
+                5, 500, 10, 200, 64,
                 "1g", "512m");
     }
 
@@ -119,7 +120,7 @@ record BenchmarkPlan(String mode, int smallMessageBytes,
                 8, List.of(64 * MIB, 256 * MIB), 3, (int) (16 * MIB),
                 List.of(1000, 5000, 10000), 1, 3,
                 List.of(8, 32), List.of(0, 2, 1), 64 * MIB, 10,
-                5, 50_000, 100, 10_000,
+                5, 50_000, 100, 10_000, 64,
                 "4g", "1g");
     }
 }

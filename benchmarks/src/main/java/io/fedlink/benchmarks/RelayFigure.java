@@ -50,7 +50,8 @@ final class RelayFigure {
         int perRelay = clients / relays;
         int perConnection = plan.relayStreamsPerConnection();
         int connections = relays * ((perRelay + perConnection - 1) / perConnection);
-        String setting = String.format("N=%,d via %d relays (%,d conn.)", perRelay * relays, relays, connections);
+        String setting = String.format("N=%,d via %d relays (%,d conn., %d in flight)", perRelay * relays, relays,
+                connections, plan.relayMaxInFlight());
         System.out.println("figure 5: " + setting);
         Map<String, Double> tree = new LinkedHashMap<>();
         List<Map<String, Double>> relayMetrics = new ArrayList<>();
@@ -111,7 +112,8 @@ final class RelayFigure {
             List<String> ports = new ArrayList<>();
             for (int r = 0; r < relays; r++) {
                 ChildJvm relay = launcher.coordinator("relay-" + r, List.of("-Xmx" + plan.smallHeap()), "relay", Map.of(
-                        "upstreamPort", rootPort, "clients", String.valueOf(perRelay)));
+                        "upstreamPort", rootPort, "clients", String.valueOf(perRelay),
+                        "maxInFlight", String.valueOf(plan.relayMaxInFlight())));
                 children.add(relay);
                 relayJvms.add(relay);
                 ports.add(relay.await(ChildProtocol.PORT, Duration.ofMinutes(1)).split(" ")[1]);
@@ -137,6 +139,7 @@ final class RelayFigure {
     static void relay(Map<String, String> options) throws Exception {
         int clients = Integer.parseInt(ChildProtocol.required(options, "clients"));
         int upstreamPort = Integer.parseInt(ChildProtocol.required(options, "upstreamPort"));
+        int maxInFlight = Integer.parseInt(ChildProtocol.required(options, "maxInFlight"));
         HeapProbe.liveHeapBytes();
         long baseHeap = HeapProbe.liveHeapBytes();
         RegistrationClock registrations = new RegistrationClock();
@@ -151,10 +154,9 @@ final class RelayFigure {
                 new StreamSettings(CoordinatorMain.REPLY_TIMEOUT, TimeoutPolicy.DROP)));
         ManagedChannel upstream = NettyChannelBuilder.forAddress("127.0.0.1", upstreamPort).usePlaintext()
                 .maxInboundMessageSize(BenchServer.MAX_MESSAGE_BYTES).build();
-        // Every client at once, as figure 3's fan-out: the replies are small.
         Relay relay = new Relay(new ConnectionTemplate(upstream, BenchServer.MAX_MESSAGE_BYTES, "127.0.0.1:" + upstreamPort),
-                manager, new RelaySettings(clients, CoordinatorMain.REPLY_TIMEOUT, CoordinatorMain.REPLY_TIMEOUT, clients,
-                true, true), ClientRunnerSettings.defaults());
+                manager, new RelaySettings(clients, CoordinatorMain.REPLY_TIMEOUT, CoordinatorMain.REPLY_TIMEOUT,
+                maxInFlight, true, true), ClientRunnerSettings.defaults());
         ChildProtocol.say(ChildProtocol.PORT, "relay " + server.getPort());
         if (!manager.waitFor(clients, Duration.ofMinutes(8))) {
             throw new TimeoutException(manager.numAvailable() + " of " + clients + " clients connected within 8 minutes");
