@@ -9,7 +9,6 @@ import io.fedlink.coordinator.TrainingRun;
 import io.fedlink.relay.Relay;
 import io.fedlink.relay.RelayMetrics;
 import io.fedlink.server.ClientManager;
-import io.fedlink.tensor.DType;
 import io.fedlink.tensor.NdArray;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,34 +40,6 @@ class FedlinkRelayAutoConfigurationTests {
     static class EmptyApp {
     }
 
-    /** A client application whose only code is a NumPyClient: it moves its 3 weights half-way towards 1. */
-    @SpringBootApplication
-    static class ClientApp {
-        @Bean
-        NumPyClient client() {
-            return new NumPyClient() {
-                @Override
-                public List<NdArray> getParameters(Map<String, Object> config) {
-                    return List.of(NdArray.zeros(DType.FLOAT32, 3));
-                }
-
-                @Override
-                public FitResult fit(List<NdArray> parameters, Map<String, Object> config) {
-                    float[] w = parameters.get(0).toFloatArray();
-                    for (int i = 0; i < w.length; i++) {
-                        w[i] += 0.5f * (1 - w[i]);
-                    }
-                    return new FitResult(List.of(NdArray.of(w)), 10);
-                }
-
-                @Override
-                public EvaluateResult evaluate(List<NdArray> parameters, Map<String, Object> config) {
-                    return new EvaluateResult(1 - parameters.get(0).getDouble(0), 10, Map.of());
-                }
-            };
-        }
-    }
-
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(GrpcClientAutoConfiguration.class, FedlinkServerAutoConfiguration.class,
                     FedlinkTrainingAutoConfiguration.class, FedlinkClientAutoConfiguration.class,
@@ -93,7 +64,7 @@ class FedlinkRelayAutoConfigurationTests {
                         "grpc.client.fedlink.address=in-process:" + root, "grpc.server.in-process-name=" + relay,
                         "grpc.server.port=-1"));
                 for (int c = 0; c < 2; c++) {
-                    contexts.add(start(ClientApp.class, "grpc.client.fedlink.address=in-process:" + relay,
+                    contexts.add(start(FedlinkTrainingAutoStartTests.ClientApp.class, "grpc.client.fedlink.address=in-process:" + relay,
                             "grpc.server.port=-1"));
                 }
             }
