@@ -25,11 +25,11 @@ import java.util.List;
  * @param aggregationInFlight      figure 4 runs: 0 sends all instructions at once, c &gt; 0 keeps at most c outstanding
  * @param aggregationModelBytes    model (and update) size of figure 4
  * @param aggregationSampleMillis  pause between two live-heap samples in figure 4
- * @param relays                   R of figure 5: relay JVMs between the root and the clients
- * @param relayClients             N of figure 5: clients in all, split evenly over the relays
- * @param relayStreamsPerConnection streams sharing one TCP connection in figure 5 (the open-files limit)
- * @param relayFlatClients         clients of the one coordinator figure 5 compares with, in the same run
- * @param relayMaxInFlight         {@code fedlink.relay.max-in-flight} of figure 5's relays
+ * @param relays                   R of figure 6: relay JVMs between the root and the clients
+ * @param relayClients             N of figure 6: clients in all, split evenly over the relays
+ * @param relayStreamsPerConnection streams sharing one TCP connection in figure 6 (the open-files limit)
+ * @param relayFlatClients         clients of the one coordinator figure 6 compares with, in the same run
+ * @param relayMaxInFlight         {@code fedlink.relay.max-in-flight} of figure 6's relays
  * @param largeHeap                -Xmx of coordinators and fleets that hold models (figures 2 and 4)
  * @param smallHeap                -Xmx of the other JVMs
  */

@@ -8,7 +8,7 @@ import java.util.Map;
 /**
  * The coordinator JVM: {@code CoordinatorMain <workload> key=value...} with workload {@code roundtrip},
  * {@code transfer} (both coordinators), {@code scale} ({@code implementation=fedlink|raw}), {@code aggregation}
- * (fedlink's coordinator), {@code relay} and {@code relay-root} (figure 5). Announces its port(s), waits for the fleet, measures, prints metrics and {@code DONE}
+ * (fedlink's coordinator), {@code relay} and {@code relay-root} (figure 6). Announces its port(s), waits for the fleet, measures, prints metrics and {@code DONE}
  * (see {@link ChildProtocol}), and exits.
  */
 public final class CoordinatorMain {

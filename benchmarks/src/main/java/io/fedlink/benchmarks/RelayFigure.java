@@ -30,7 +30,7 @@ import java.util.Map;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Figure 5, relays: N clients through R relays (each relay a JVM of its own: a fedlink coordinator for N/R clients and
+ * Figure 6, relays: N clients through R relays (each relay a JVM of its own: a fedlink coordinator for N/R clients and
  * one client of the root), the root a JVM of its own, one fleet JVM holding every client stream (several streams per
  * TCP connection, to stay within the open-files limit). Measured: the time for each relay to register its clients,
  * each relay's heap per client after a full GC, and one small {@code fit_ins} from the root fanned out through the
@@ -39,7 +39,7 @@ import java.util.concurrent.TimeoutException;
  */
 final class RelayFigure {
 
-    static final String FIGURE = "5 relays";
+    static final String FIGURE = "6 relays";
 
     private RelayFigure() {
     }
@@ -52,7 +52,7 @@ final class RelayFigure {
         int connections = relays * ((perRelay + perConnection - 1) / perConnection);
         String setting = String.format("N=%,d via %d relays (%,d conn., %d in flight)", perRelay * relays, relays,
                 connections, plan.relayMaxInFlight());
-        System.out.println("figure 5: " + setting);
+        System.out.println("figure 6: " + setting);
         Map<String, Double> tree = new LinkedHashMap<>();
         List<Map<String, Double>> relayMetrics = new ArrayList<>();
         String failure = null;
