@@ -3,6 +3,10 @@ package io.fedlink.autoconfigure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fedlink.actuate.RelayHealthIndicator;
+import io.fedlink.client.ClientRunner;
+import io.fedlink.client.ClientRunnerSettings;
+import io.fedlink.client.ConnectionTemplate;
+import io.fedlink.client.FederatedClient;
 import io.fedlink.client.NumPyClient;
 import io.fedlink.coordinator.TrainingResult;
 import io.fedlink.coordinator.TrainingRun;
@@ -10,6 +14,8 @@ import io.fedlink.relay.Relay;
 import io.fedlink.relay.RelayMetrics;
 import io.fedlink.server.ClientManager;
 import io.fedlink.tensor.NdArray;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import net.devh.boot.grpc.client.autoconfigure.GrpcClientAutoConfiguration;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.actuate.health.Status;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -88,6 +95,28 @@ class FedlinkRelayAutoConfigurationTests {
             }
         } finally {
             contexts.forEach(ConfigurableApplicationContext::close);
+        }
+    }
+
+    @Test
+    void aRelayThatGaveUpOnItsUpstreamIsDownInItsHealth() throws Exception {
+        String relay = "fedlink-lonely-relay-" + UUID.randomUUID();
+        try (ConfigurableApplicationContext context = start(EmptyApp.class, "fedlink.relay.enabled=true",
+                "grpc.client.fedlink.address=in-process:nobody-" + UUID.randomUUID(), "grpc.server.in-process-name=" + relay,
+                "grpc.server.port=-1", "fedlink.client.reconnect.max-attempts=2",
+                "fedlink.client.reconnect.initial-backoff=50ms")) {
+            RelayHealthIndicator health = context.getBean(RelayHealthIndicator.class);
+            assertThat(health.health().getStatus()).isEqualTo(Status.UP);
+            ClientRunner client = new ClientRunner(new ConnectionTemplate(InProcessChannelBuilder.forName(relay).build(),
+                    1 << 20, relay), new FederatedClient() {
+            }, ClientRunnerSettings.defaults());
+            client.start();
+            try {
+                assertThat(context.getBean(Relay.class).termination()).failsWithin(30, TimeUnit.SECONDS);
+                assertThat(health.health().getStatus()).isEqualTo(Status.DOWN);
+            } finally {
+                client.stop(Duration.ofSeconds(5));
+            }
         }
     }
 
