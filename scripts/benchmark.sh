@@ -2,7 +2,7 @@
 # Runs fedlink's benchmarks (see BENCHMARKS.md) and prints the table; the same figures go to
 # benchmarks/results/<mode>-<timestamp>.json and benchmarks/results/latest-<mode>.json.
 #
-#   scripts/benchmark.sh            full mode: the published figures (about 10 minutes on 2 cores)
+#   scripts/benchmark.sh            full mode: the published figures (about 15 minutes on 2 cores)
 #   scripts/benchmark.sh --quick    small sizes, seconds per figure (CI runs this)
 #   scripts/benchmark.sh --only=1,3 figures to run; other options are passed to io.fedlink.benchmarks.BenchmarkMain
 #

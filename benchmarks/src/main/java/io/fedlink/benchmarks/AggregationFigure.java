@@ -2,6 +2,7 @@ package io.fedlink.benchmarks;
 
 import io.fedlink.proto.Parameters;
 import io.fedlink.proto.ServerMessage;
+import io.fedlink.server.FlowControl;
 import java.lang.ref.Reference;
 import java.nio.FloatBuffer;
 import java.time.Duration;
@@ -41,11 +42,15 @@ final class AggregationFigure {
             String needText = String.format("; keeping all %d updates needs (%d + 2) x model = %.0f MiB (updates, model, result)",
                     clients, clients, need * modelBytes / BenchmarkPlan.MIB);
             for (int inFlight : plan.aggregationInFlight()) {
-                Outcome outcome = measureIn(plan, launcher, measured, clients, inFlight);
+                long budget = inFlight == 0 ? plan.aggregationSendBudget() : 0;
+                Outcome outcome = measureIn(plan, launcher, measured, clients, inFlight, budget);
                 if (inFlight == 0) {
-                    Outcome keepAll = measureIn(plan, launcher, "keep-all", clients, 0);
+                    Outcome keepAll = measureIn(plan, launcher, "keep-all", clients, 0, Long.MAX_VALUE);
                     rows.add(row(setting, "peak heap / model, all at once", outcome, "keep-all", keepAll.multiple(),
-                            standIn + outcome.describe() + "; keep-all " + keepAll.describe() + needText));
+                            standIn + outcome.describe() + "; keep-all " + keepAll.describe() + needText
+                                    + "; one large reply received at a time (fedlink.server.flow-control"
+                                    + ".large-replies-at-once=1, the default)"));
+                    rows.addAll(sendRows(setting, plan, budget, outcome, keepAll));
                 } else {
                     rows.add(row(setting, "peak heap / model, <= " + inFlight + " in flight", outcome, "keep-all need", need,
                             "at most " + inFlight + " fit_ins outstanding (Rounds.boundedFitRound), so at most " + inFlight
@@ -56,14 +61,42 @@ final class AggregationFigure {
         return rows;
     }
 
+    /**
+     * What the send budget bounds, and the direct memory of the same fan-out with and without it (the keep-all run
+     * sends with none): the bytes queued for sending must stay within the budget (or one model, if larger); direct
+     * memory adds the update being received (it sits in Netty's buffers until it is whole) and, for every client
+     * waiting for its turn to upload, the first flow-control window of its update, in Netty's pooled read buffers.
+     */
+    private static List<ResultRow> sendRows(String setting, BenchmarkPlan plan, long budget, Outcome bounded,
+                                            Outcome unbounded) {
+        double allowed = Math.max(budget, plan.aggregationModelBytes()) / (double) BenchmarkPlan.MIB;
+        Double queued = bounded.queuedMib();
+        ResultRow queuedRow = new ResultRow(FIGURE, setting, "peak MiB queued for sending, all at once", queued,
+                "no send budget", unbounded.queuedMib(), ResultRow.ratio(queued, unbounded.queuedMib()),
+                String.format("<= send budget (%d MiB)", budget / BenchmarkPlan.MIB),
+                queued == null ? null : queued <= allowed,
+                "fedlink.server.flow-control.send-budget=" + budget / BenchmarkPlan.MIB + "MB; the baseline is the keep-all"
+                        + " run of the same fan-out with no budget (ClientManagerServicer.bytesQueuedForSending(), sampled"
+                        + " every millisecond)");
+        ResultRow directRow = new ResultRow(FIGURE, setting, "peak direct MiB, all at once", bounded.directMib(),
+                "no send budget", unbounded.directMib(), ResultRow.ratio(bounded.directMib(), unbounded.directMib()),
+                null, null, "NIO direct memory of the coordinator JVM (Netty's pools), sampled with the heap: what is"
+                + " queued for sending, plus the update being received and the first flow-control window of every"
+                + " update waiting for its turn");
+        return List.of(queuedRow, directRow);
+    }
+
     private static ResultRow row(String setting, String metric, Outcome outcome, String baselineName, Double baseline, String note) {
         Double multiple = outcome.multiple();
         return new ResultRow(FIGURE, setting, metric, multiple, baselineName, baseline, ResultRow.ratio(multiple, baseline),
                 "<= 4x model", multiple == null ? null : multiple <= TARGET_MULTIPLE, note);
     }
 
-    /** A run's heap multiple (G1 used after GC) and live-object multiple, or why it did not run. */
-    private record Outcome(Double multiple, Double objectMultiple, String failure) {
+    /**
+     * A run's heap multiple (G1 used after GC) and live-object multiple, its peak direct memory and peak bytes queued
+     * for sending (MiB), or why it did not run.
+     */
+    private record Outcome(Double multiple, Double objectMultiple, Double directMib, Double queuedMib, String failure) {
 
         String describe() {
             if (failure != null) {
@@ -73,29 +106,42 @@ final class AggregationFigure {
         }
     }
 
-    private static Outcome measureIn(BenchmarkPlan plan, Launcher launcher, String aggregator, int clients, int maxInFlight)
-            throws InterruptedException {
+    private static Outcome measureIn(BenchmarkPlan plan, Launcher launcher, String aggregator, int clients, int maxInFlight,
+                                     long sendBudget) throws InterruptedException {
         String label = "aggregation-" + aggregator + "-" + clients + (maxInFlight > 0 ? "-inflight" + maxInFlight : "");
         List<String> jvm = List.of("-Xmx" + plan.largeHeap(), "-XX:MaxDirectMemorySize=" + plan.largeHeap());
         ChildJvm coordinator = launcher.coordinator(label, jvm, "aggregation", Map.of(
                 "aggregator", aggregator, "clients", String.valueOf(clients), "maxInFlight", String.valueOf(maxInFlight),
                 "modelBytes", String.valueOf(plan.aggregationModelBytes()), "tensorBytes", String.valueOf(plan.tensorBytes()),
-                "sampleMillis", String.valueOf(plan.aggregationSampleMillis()), "histograms", "true"));
+                "sampleMillis", String.valueOf(plan.aggregationSampleMillis()), "histograms", "true",
+                "sendBudget", String.valueOf(sendBudget)));
         ChildJvm fleet = null;
         try {
             String port = RoundTripFigure.port(coordinator, "fedlink");
             fleet = launcher.fleet(label, jvm, Map.of("ports", port, "streams", String.valueOf(clients),
                     "replyBytes", String.valueOf(plan.aggregationModelBytes()), "tensorBytes", String.valueOf(plan.tensorBytes())));
             coordinator.await(ChildProtocol.DONE, Duration.ofMinutes(10));
-            return new Outcome(coordinator.metrics().get("peak_multiple"), coordinator.metrics().get("peak_object_multiple"), null);
+            Map<String, Double> metrics = coordinator.metrics();
+            return new Outcome(metrics.get("peak_multiple"), metrics.get("peak_object_multiple"),
+                    mib(metrics.get("peak_direct_bytes")), mib(metrics.get("peak_queued_for_sending_bytes")), null);
         } catch (ChildJvm.ChildFailedException e) {
-            return new Outcome(null, null, aggregator + " did not run: " + e.getMessage());
+            return new Outcome(null, null, null, null, aggregator + " did not run: " + e.getMessage());
         } finally {
             if (fleet != null) {
                 launcher.stop(fleet);
             }
             launcher.stop(coordinator);
         }
+    }
+
+    private static Double mib(Double bytes) {
+        return bytes == null ? null : Math.round(bytes / BenchmarkPlan.MIB * 10) / 10.0;
+    }
+
+    /** The coordinator's flow control for a run: {@code sendBudget} bytes (0: the default), one large reply at a time. */
+    static FlowControl flowControl(Map<String, String> options) {
+        long budget = Long.parseLong(options.getOrDefault("sendBudget", "0"));
+        return new FlowControl(budget > 0 ? budget : FlowControl.defaultSendBudget(), 1);
     }
 
     static Aggregator aggregator(String name) {
@@ -130,6 +176,7 @@ final class AggregationFigure {
         Parameters result;
         long started = System.nanoTime();
         PeakLiveHeapSampler sampler = new PeakLiveHeapSampler(sampleMillis, histograms);
+        PeakQueuedBytes queued = new PeakQueuedBytes(coordinator.servicer()::bytesQueuedForSending);
         try {
             if (maxInFlight > 0) {
                 Rounds.boundedFitRound(peers, instruction, maxInFlight, reply -> aggregator.add(reply.getFitRes()), 600);
@@ -140,6 +187,7 @@ final class AggregationFigure {
             sampler.sample();
         } finally {
             sampler.close();
+            queued.close();
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         if (histograms) {
@@ -158,6 +206,7 @@ final class AggregationFigure {
             ChildProtocol.metric("peak_object_multiple", objectsAboveBase / (double) tensorTotal);
         }
         ChildProtocol.metric("peak_direct_bytes", sampler.peakDirectBytes());
+        ChildProtocol.metric("peak_queued_for_sending_bytes", queued.peak());
         ChildProtocol.metric("samples", sampler.samples());
         ChildProtocol.metric("round_s_with_sampling", seconds);
     }

@@ -25,12 +25,18 @@ import java.util.List;
  * @param aggregationInFlight      figure 4 runs: 0 sends all instructions at once, c &gt; 0 keeps at most c outstanding
  * @param aggregationModelBytes    model (and update) size of figure 4
  * @param aggregationSampleMillis  pause between two live-heap samples in figure 4
+ * @param aggregationSendBudget    fedlink's send budget (fedlink.server.flow-control.send-budget) in figure 4's
+ *                                 all-at-once runs, whose peak direct memory is reported next to the same fan-out
+ *                                 without a budget
+ * @param robustClients            update counts of figure 5
+ * @param robustModelBytes         model (and update) size of figure 5
+ * @param robustKeepAllMaxBytes    figure 5 measures keep-all only when all updates together are at most this big
  * @param relays                   R of figure 6: relay JVMs between the root and the clients
  * @param relayClients             N of figure 6: clients in all, split evenly over the relays
  * @param relayStreamsPerConnection streams sharing one TCP connection in figure 6 (the open-files limit)
  * @param relayFlatClients         clients of the one coordinator figure 6 compares with, in the same run
  * @param relayMaxInFlight         {@code fedlink.relay.max-in-flight} of figure 6's relays
- * @param largeHeap                -Xmx of coordinators and fleets that hold models (figures 2 and 4)
+ * @param largeHeap                -Xmx of coordinators and fleets that hold models (figures 2, 4 and 5)
  * @param smallHeap                -Xmx of the other JVMs
  */
 record BenchmarkPlan(String mode, int smallMessageBytes,
@@ -38,6 +44,8 @@ record BenchmarkPlan(String mode, int smallMessageBytes,
                      int transferClients, List<Long> transferModelBytes, int transferRounds, int tensorBytes,
                      List<Integer> scaleClients, int scaleStreamsPerConnection, int scaleFanOuts,
                      List<Integer> aggregationClients, List<Integer> aggregationInFlight, long aggregationModelBytes, long aggregationSampleMillis,
+                     long aggregationSendBudget,
+                     List<Integer> robustClients, long robustModelBytes, long robustKeepAllMaxBytes,
                      int relays, int relayClients, int relayStreamsPerConnection, int relayFlatClients, int relayMaxInFlight,
                      String largeHeap, String smallHeap) {
 
@@ -109,7 +117,8 @@ record BenchmarkPlan(String mode, int smallMessageBytes,
                 List.of(1, 16), 500, 400, 2,
                 8, List.of(4 * MIB, 16 * MIB), 2, (int) (4 * MIB),
                 List.of(200, 1000), 1, 2,
-                List.of(8), List.of(0, 1), 16 * MIB, 10,
+                List.of(8), List.of(0, 1), 16 * MIB, 10, 32 * MIB,
+                List.of(4, 16), 8 * MIB, 128 * MIB,
                 5, 500, 10, 200, 64,
                 "1g", "512m");
     }
@@ -119,7 +128,8 @@ record BenchmarkPlan(String mode, int smallMessageBytes,
                 List.of(1, 16, 256), 3000, 2000, 5,
                 8, List.of(64 * MIB, 256 * MIB), 3, (int) (16 * MIB),
                 List.of(1000, 5000, 10000), 1, 3,
-                List.of(8, 32), List.of(0, 2, 1), 64 * MIB, 10,
+                List.of(8, 32), List.of(0, 2, 1), 64 * MIB, 10, 256 * MIB,
+                List.of(8, 32, 128), 64 * MIB, 2304 * MIB,
                 5, 50_000, 100, 10_000, 64,
                 "4g", "1g");
     }

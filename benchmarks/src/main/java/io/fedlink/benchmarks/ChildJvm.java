@@ -1,65 +1,33 @@
 package io.fedlink.benchmarks;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import io.fedlink.test.process.ManagedProcess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
+import java.util.Optional;
 
 /**
- * A child JVM started by the driver (see {@link ChildProtocol}): its standard output read line by line, its
- * standard error written to a log file, its standard input held open until {@link #close()}.
+ * A child JVM started by the driver (see {@link ChildProtocol}), read through the kit's {@link ManagedProcess}: its
+ * standard output line by line, its standard error in a log file, its standard input held open until
+ * {@link #close()}.
  */
 final class ChildJvm implements AutoCloseable {
 
-    private static final String END = "\u0000end";
-
-    private final String name;
-    private final Process process;
-    private final Path log;
-    private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    private final ManagedProcess process;
     private final Map<String, Double> metrics = new LinkedHashMap<>();
 
-    ChildJvm(String name, List<String> command, Path log) {
-        this.name = name;
-        this.log = log;
-        try {
-            process = new ProcessBuilder(command)
-                    .redirectError(log.toFile())
-                    .start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not start " + name + ": " + command, e);
-        }
-        Thread reader = new Thread(() -> {
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = out.readLine()) != null) {
-                    lines.add(line);
-                }
-            } catch (IOException e) {
-                // The process went away; the end marker below tells the waiter.
-            } finally {
-                lines.add(END);
-            }
-        }, name + "-stdout");
-        reader.setDaemon(true);
-        reader.start();
+    ChildJvm(ManagedProcess process) {
+        this.process = process;
     }
 
     String name() {
-        return name;
+        return process.name();
     }
 
+    /** The child's standard error (its log). */
     Path log() {
-        return log;
+        return process.errorLog();
     }
 
     /**
@@ -71,16 +39,21 @@ final class ChildJvm implements AutoCloseable {
     String await(String kind, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
-            long left = deadline - System.nanoTime();
-            String line = left > 0 ? lines.poll(left, TimeUnit.NANOSECONDS) : null;
-            if (line == null) {
-                throw new ChildFailedException(name + " did not say " + kind + " within " + timeout + "; see " + log);
+            Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+            Optional<String> next = process.nextLine(left);
+            if (next.isEmpty() && !process.isAlive()) {
+                next = process.nextLine(Duration.ZERO); // what it wrote just before it exited
+                if (next.isEmpty()) {
+                    throw new ChildFailedException(name() + " exited before saying " + kind + "; see " + log());
+                }
             }
-            if (line.equals(END)) {
-                lines.add(END);
-                throw new ChildFailedException(name + " exited (status " + exitStatus() + ") before saying " + kind
-                        + "; see " + log);
+            if (next.isEmpty()) {
+                if (System.nanoTime() - deadline >= 0) {
+                    throw new ChildFailedException(name() + " did not say " + kind + " within " + timeout + "; see " + log());
+                }
+                continue;
             }
+            String line = next.get();
             int space = line.indexOf(' ');
             String lineKind = space < 0 ? line : line.substring(0, space);
             String rest = space < 0 ? "" : line.substring(space + 1);
@@ -88,9 +61,9 @@ final class ChildJvm implements AutoCloseable {
                 String[] parts = rest.split(" ");
                 metrics.put(parts[0], Double.parseDouble(parts[1]));
             } else if (lineKind.equals(ChildProtocol.FAILED)) {
-                throw new ChildFailedException(name + " failed: " + rest + "; see " + log);
+                throw new ChildFailedException(name() + " failed: " + rest + "; see " + log());
             } else if (lineKind.equals(ChildProtocol.INFO)) {
-                System.out.println("  " + name + ": " + rest);
+                System.out.println("  " + name() + ": " + rest);
             }
             if (lineKind.equals(kind)) {
                 return rest;
@@ -103,35 +76,10 @@ final class ChildJvm implements AutoCloseable {
         return metrics;
     }
 
-    private String exitStatus() {
-        try {
-            return process.waitFor(2, TimeUnit.SECONDS) ? String.valueOf(process.exitValue()) : "still running";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "unknown";
-        }
-    }
-
-    /** Closes the child's standard input (it exits on its own), then destroys it if it lingers. */
+    /** Closes the child's standard input (it exits on its own), then ends it if it lingers. */
     @Override
     public void close() {
-        try {
-            process.getOutputStream().close();
-        } catch (IOException e) {
-            // Already gone.
-        }
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroy();
-                if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                    process.waitFor(5, TimeUnit.SECONDS);
-                }
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        process.close();
     }
 
     /** A child did not do what the driver waited for. */

@@ -8,7 +8,8 @@ import java.util.Map;
 /**
  * The coordinator JVM: {@code CoordinatorMain <workload> key=value...} with workload {@code roundtrip},
  * {@code transfer} (both coordinators), {@code scale} ({@code implementation=fedlink|raw}), {@code aggregation}
- * (fedlink's coordinator), {@code relay} and {@code relay-root} (figure 6). Announces its port(s), waits for the fleet, measures, prints metrics and {@code DONE}
+ * (fedlink's coordinator), {@code robust} (a robust strategy's aggregator alone, figure 5), {@code relay} and
+ * {@code relay-root} (figure 6). Announces its port(s), waits for the fleet, measures, prints metrics and {@code DONE}
  * (see {@link ChildProtocol}), and exits.
  */
 public final class CoordinatorMain {
@@ -34,6 +35,7 @@ public final class CoordinatorMain {
                         ScaleFigure.measure(coordinator, options);
                     }
                 }
+                case "robust" -> RobustAggregationFigure.measure(options);
                 case "relay" -> RelayFigure.relay(options);
                 case "relay-root" -> {
                     try (FedlinkCoordinator coordinator = new FedlinkCoordinator(REPLY_TIMEOUT)) {
@@ -41,7 +43,8 @@ public final class CoordinatorMain {
                     }
                 }
                 case "aggregation" -> {
-                    try (FedlinkCoordinator coordinator = new FedlinkCoordinator(REPLY_TIMEOUT)) {
+                    try (FedlinkCoordinator coordinator = new FedlinkCoordinator(REPLY_TIMEOUT,
+                            AggregationFigure.flowControl(options))) {
                         AggregationFigure.measure(coordinator, options);
                     }
                 }

@@ -6,6 +6,7 @@ import io.fedlink.server.ClientManagerServicer;
 import io.fedlink.server.ClientProxy;
 import io.fedlink.server.DefaultClientManager;
 import io.fedlink.server.DefaultClientProxy;
+import io.fedlink.server.FlowControl;
 import io.fedlink.server.StreamSettings;
 import io.fedlink.server.TimeoutPolicy;
 import io.grpc.Server;
@@ -24,10 +25,19 @@ final class FedlinkCoordinator implements CoordinatorUnderTest {
     private final RegistrationClock registrations = new RegistrationClock();
     private final ScheduledThreadPoolExecutor timer;
     private final DefaultClientManager clientManager;
+    private final ClientManagerServicer servicer;
     private final Server server;
 
-    /** @param replyTimeout the reply timeout every instruction gets (long: the benchmarks never want it to fire) */
+    /** As an application gets it: {@link FlowControl#defaults()}. */
     FedlinkCoordinator(Duration replyTimeout) {
+        this(replyTimeout, FlowControl.defaults());
+    }
+
+    /**
+     * @param replyTimeout the reply timeout every instruction gets (long: the benchmarks never want it to fire)
+     * @param flowControl  the send budget and the large replies received at once
+     */
+    FedlinkCoordinator(Duration replyTimeout, FlowControl flowControl) {
         timer = new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread thread = new Thread(runnable, "fedlink-reply-timer");
             thread.setDaemon(true);
@@ -44,7 +54,8 @@ final class FedlinkCoordinator implements CoordinatorUnderTest {
             }
         });
         ClientManagerServicer servicer = new ClientManagerServicer(clientManager, DefaultClientProxy::new,
-                new StreamSettings(replyTimeout, TimeoutPolicy.DROP), timer);
+                new StreamSettings(replyTimeout, TimeoutPolicy.DROP, 0, flowControl), timer);
+        this.servicer = servicer;
         server = BenchServer.start(servicer);
     }
 
@@ -65,6 +76,10 @@ final class FedlinkCoordinator implements CoordinatorUnderTest {
 
     ClientManager clientManager() {
         return clientManager;
+    }
+
+    ClientManagerServicer servicer() {
+        return servicer;
     }
 
     @Override

@@ -1,46 +1,27 @@
 package io.fedlink.benchmarks;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import io.fedlink.test.process.ProcessLauncher;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Starts coordinator and client-fleet JVMs on the driver's own java binary and classpath, logs in one
- * directory per run, and destroys whatever is still running when the driver exits.
+ * Starts coordinator and client-fleet JVMs on the driver's own java binary and classpath, with the kit's
+ * {@link ProcessLauncher}: logs in one directory per run, every child ended when the driver exits.
  */
 final class Launcher {
 
-    private final String java;
-    private final String classpath;
-    private final Path logs;
-    private final List<ChildJvm> started = Collections.synchronizedList(new ArrayList<>());
+    private final ProcessLauncher processes;
     private final Map<String, Object> metrics = new LinkedHashMap<>();
     private int sequence;
 
     Launcher(Path logs) {
-        this.java = ProcessHandle.current().info().command().orElse("java");
-        this.classpath = System.getProperty("java.class.path");
-        this.logs = logs;
-        try {
-            Files.createDirectories(logs);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create log directory " + logs, e);
-        }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            synchronized (started) {
-                started.forEach(ChildJvm::close);
-            }
-        }, "destroy-child-jvms"));
+        this.processes = ProcessLauncher.logsIn(logs);
     }
 
     Path logs() {
-        return logs;
+        return processes.logDir();
     }
 
     /**
@@ -49,46 +30,32 @@ final class Launcher {
      */
     ChildJvm coordinator(String label, List<String> jvmOptions, String workload, Map<String, String> arguments) {
         String name = String.format("%02d-coordinator-%s", ++sequence, label);
-        List<String> command = new ArrayList<>();
-        command.add(java);
-        command.addAll(jvmOptions);
-        // A JVM out of memory would limp on with a dead gRPC thread and a round that never ends; better gone at once.
-        command.add("-XX:+ExitOnOutOfMemoryError");
-        command.add("-Xlog:gc:file=" + logs.resolve(name + "-gc.log"));
-        command.add("-Dlogback.configurationFile=benchmark-logback.xml");
-        command.add("-cp");
-        command.add(classpath);
-        command.add(CoordinatorMain.class.getName());
-        command.add(workload);
-        arguments.forEach((key, value) -> command.add(key + "=" + value));
-        return start(name, command);
+        return start(name, CoordinatorMain.class, jvmOptions, List.of("-Xlog:gc:file=" + logs().resolve(name + "-gc.log")),
+                workload, arguments);
     }
 
     /** A client-fleet JVM (see {@link ClientFleetMain}). */
     ChildJvm fleet(String label, List<String> jvmOptions, Map<String, String> arguments) {
         String name = String.format("%02d-fleet-%s", ++sequence, label);
-        List<String> command = new ArrayList<>();
-        command.add(java);
-        command.addAll(jvmOptions);
-        command.add("-XX:+ExitOnOutOfMemoryError");
-        command.add("-Dlogback.configurationFile=benchmark-logback.xml");
-        command.add("-cp");
-        command.add(classpath);
-        command.add(ClientFleetMain.class.getName());
-        arguments.forEach((key, value) -> command.add(key + "=" + value));
-        return start(name, command);
+        return start(name, ClientFleetMain.class, jvmOptions, List.of(), null, arguments);
     }
 
-    private ChildJvm start(String name, List<String> command) {
-        ChildJvm child = new ChildJvm(name, command, logs.resolve(name + ".log"));
-        started.add(child);
-        return child;
+    private ChildJvm start(String name, Class<?> main, List<String> jvmOptions, List<String> more, String workload,
+                           Map<String, String> arguments) {
+        ProcessLauncher.Launch launch = processes.main(name, main).fullJit().separateErrors().jvmOptions(jvmOptions)
+                // A JVM out of memory would limp on with a dead gRPC thread and a round that never ends; better gone at once.
+                .jvmOptions("-XX:+ExitOnOutOfMemoryError", "-Dlogback.configurationFile=benchmark-logback.xml")
+                .jvmOptions(more);
+        if (workload != null) {
+            launch.args(workload);
+        }
+        arguments.forEach((key, value) -> launch.args(key + "=" + value));
+        return new ChildJvm(launch.start());
     }
 
-    /** Closes a child and forgets it, keeping the metrics it reported. */
+    /** Closes a child, keeping the metrics it reported. */
     void stop(ChildJvm child) {
         child.close();
-        started.remove(child);
         if (!child.metrics().isEmpty()) {
             metrics.put(child.name(), new LinkedHashMap<>(child.metrics()));
         }

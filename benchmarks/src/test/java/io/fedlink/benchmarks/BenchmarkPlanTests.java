@@ -42,5 +42,7 @@ class BenchmarkPlanTests {
         assertThat(full.scaleClients()).isEqualTo(List.of(1000, 5000, 10000));
         assertThat(full.aggregationClients()).contains(32);
         assertThat(full.aggregationModelBytes()).isEqualTo(64 * BenchmarkPlan.MIB);
+        assertThat(full.robustClients()).isEqualTo(List.of(8, 32, 128));
+        assertThat(full.robustModelBytes()).isEqualTo(64 * BenchmarkPlan.MIB);
     }
 }

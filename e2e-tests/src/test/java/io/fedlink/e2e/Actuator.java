@@ -1,5 +1,7 @@
 package io.fedlink.e2e;
 
+import static org.awaitility.Awaitility.await;
+
 import com.jayway.jsonpath.JsonPath;
 import java.io.IOException;
 import java.net.URI;
@@ -9,7 +11,10 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
+import org.awaitility.core.ConditionTimeoutException;
 
 /** Reads a coordinator's actuator endpoints over HTTP on 127.0.0.1; every request is bounded (5 s). */
 final class Actuator {
@@ -58,23 +63,44 @@ final class Actuator {
      *
      * @return the nanoTime of the first poll that saw the condition hold
      */
-    long awaitClients(String what, Duration bound, Predicate<List<String>> condition) throws InterruptedException {
-        long deadline = System.nanoTime() + bound.toNanos();
-        List<String> last = null;
-        Exception lastError = null;
-        while (System.nanoTime() < deadline) {
-            try {
-                last = clientIds();
-                long seen = System.nanoTime();
-                if (condition.test(last)) {
-                    return seen;
+    long awaitClients(String what, Duration bound, Predicate<List<String>> condition) {
+        AtomicReference<Object> last = new AtomicReference<>("no answer");
+        AtomicLong seen = new AtomicLong();
+        try {
+            await(what).atMost(bound).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20)).until(() -> {
+                try {
+                    List<String> ids = clientIds();
+                    seen.set(System.nanoTime());
+                    last.set(ids);
+                    return condition.test(ids);
+                } catch (IOException e) {
+                    last.set(e);
+                    return false;
                 }
-            } catch (IOException e) {
-                lastError = e;
-            }
-            Thread.sleep(20);
+            });
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("Timed out after " + bound + " waiting until " + what + "; last answer " + last.get(), e);
         }
-        throw new AssertionError("Timed out after " + bound + " waiting until " + what + "; clients now " + last
-                + (lastError == null ? "" : "; last error " + lastError));
+        return seen.get();
+    }
+
+    /**
+     * Waits until {@code connected} clients are connected and exactly one matches, the same one on two reads 300 ms
+     * apart (so a fan-out caught half-way through sending cannot pass for it); returns its id.
+     */
+    String awaitOnlyClient(int connected, String what, Duration bound, Predicate<Map<String, Object>> match) {
+        AtomicReference<String> candidate = new AtomicReference<>();
+        AtomicReference<List<Map<String, Object>>> seen = new AtomicReference<>(List.of());
+        try {
+            return await(what).atMost(bound).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(300)).until(() -> {
+                seen.set(clients());
+                List<Map<String, Object>> now = seen.get();
+                List<String> ids = now.stream().filter(match).map(client -> (String) client.get("id")).toList();
+                String only = now.size() == connected && ids.size() == 1 ? ids.get(0) : null;
+                return only != null && only.equals(candidate.getAndSet(only)) ? only : null;
+            }, java.util.Objects::nonNull);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("Timed out waiting until " + what + "; clients " + seen.get(), e);
+        }
     }
 }

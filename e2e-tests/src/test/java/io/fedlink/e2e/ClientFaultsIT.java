@@ -1,9 +1,12 @@
 package io.fedlink.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.jayway.jsonpath.JsonPath;
-import io.fedlink.e2e.AppProcess.RoundLine;
+import io.fedlink.test.LinkRelay;
+import io.fedlink.test.process.ManagedProcess;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -39,13 +42,13 @@ class ClientFaultsIT {
     @Test
     void aClientKilledDuringFitIsUnregisteredAtOnceAndItsRoundRecordsTheFailure(TestInfo test) throws Exception {
         try (SampleFederation federation = new SampleFederation(name(test))) {
-            AppProcess coordinator = federation.startCoordinator(COORDINATOR);
+            ManagedProcess coordinator = federation.startCoordinator(COORDINATOR);
             federation.startClient(0, 4, "--sample.fit-delay=1s");
             federation.startClient(1, 4, "--sample.fit-delay=1s");
-            AppProcess victim = federation.startClient(2, 4, "--sample.fit-delay=8s");
+            ManagedProcess victim = federation.startClient(2, 4, "--sample.fit-delay=8s");
             Actuator actuator = federation.actuator();
 
-            String victimId = awaitOnlyClient(actuator, "the slow client is the only one still fitting",
+            String victimId = actuator.awaitOnlyClient(3, "the slow client is the only one still fitting", BOUND,
                     client -> "fit_ins".equals(client.get("instructionInFlight")));
             victim.kill();
             long killed = System.nanoTime();
@@ -71,14 +74,14 @@ class ClientFaultsIT {
     @Test
     void aClientKilledWhileIdleIsUnregisteredAtOnceAndTheUpdateItSentIsKept(TestInfo test) throws Exception {
         try (SampleFederation federation = new SampleFederation(name(test))) {
-            AppProcess coordinator = federation.startLingeringCoordinator(COORDINATOR);
-            AppProcess victim = federation.startClient(0, 4);
+            ManagedProcess coordinator = federation.startLingeringCoordinator(COORDINATOR);
+            ManagedProcess victim = federation.startClient(0, 4);
             federation.startClient(1, 4, "--sample.fit-delay=6s");
             federation.startClient(2, 4, "--sample.fit-delay=6s");
             Actuator actuator = federation.actuator();
 
             // The victim answered its fit at once and waits for its next instruction while the others still train.
-            String victimId = awaitOnlyClient(actuator, "the fast client is the only one with nothing outstanding",
+            String victimId = actuator.awaitOnlyClient(3, "the fast client is the only one with nothing outstanding", BOUND,
                     client -> client.get("instructionInFlight") == null);
             victim.kill();
             long killed = System.nanoTime();
@@ -104,22 +107,21 @@ class ClientFaultsIT {
     void aClientKilledWhileUploadingALargeUpdateIsUnregisteredAndTheOtherUpdatesAreAveraged(TestInfo test)
             throws Exception {
         try (SampleFederation federation = new SampleFederation(name(test));
-             ThrottlingProxy slowUplink = new ThrottlingProxy(federation.port(), 8L * 1024 * 1024)) {
+             LinkRelay slowUplink = LinkRelay.throttlingUpstream("127.0.0.1",
+                     new InetSocketAddress("127.0.0.1", federation.port()), 8L * 1024 * 1024)) {
             // 4,000,000 float32 features: a 16 MB tensor each way; the victim's uplink carries 8 MB/s. The echo clients
             // bring no model of their own, so the coordinator starts from a model file.
-            AppProcess coordinator = federation.startCoordinator(concat(COORDINATOR,
+            ManagedProcess coordinator = federation.startCoordinator(concat(COORDINATOR,
                     "--fedlink.server.training.initial-model=" + federation.modelFile(4_000_000)));
             String direct = "127.0.0.1:" + federation.port();
             federation.startMain("echo-0", EchoClientMain.class, direct, "0");
             federation.startMain("echo-1", EchoClientMain.class, direct, "0");
-            AppProcess victim = federation.startMain("echo-victim", EchoClientMain.class, "127.0.0.1:" + slowUplink.port(), "0");
+            ManagedProcess victim = federation.startMain("echo-victim", EchoClientMain.class, slowUplink.address(), "0");
             Actuator actuator = federation.actuator();
 
             victim.awaitLine("its fit", BOUND, line -> line.contains("fit round 1: sending the update"));
-            long deadline = System.nanoTime() + BOUND.toNanos();
-            while (slowUplink.upstreamBytes() < 4L * 1024 * 1024 && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
+            await("4 MiB of the victim's update through the slow uplink").atMost(BOUND).pollInterval(Duration.ofMillis(5))
+                    .until(() -> slowUplink.upstreamBytes() >= 4L * 1024 * 1024);
             String victimPeer = ":" + slowUplink.upstreamLocalPorts().get(0);
             String victimId = onlyId(actuator.clients(), client -> ((String) client.get("peer")).endsWith(victimPeer));
             victim.kill();
@@ -146,13 +148,13 @@ class ClientFaultsIT {
     @Test
     void aFrozenClientIsDroppedByKeepaliveAndRejoinsByItselfWhenItResumes(TestInfo test) throws Exception {
         try (SampleFederation federation = new SampleFederation(name(test))) {
-            AppProcess coordinator = federation.startCoordinator(COORDINATOR);
+            ManagedProcess coordinator = federation.startCoordinator(COORDINATOR);
             federation.startClient(0, 3, "--sample.fit-delay=1s");
             federation.startClient(1, 3, "--sample.fit-delay=1s");
-            AppProcess victim = federation.startClient(2, 3, "--sample.fit-delay=6s");
+            ManagedProcess victim = federation.startClient(2, 3, "--sample.fit-delay=6s");
             Actuator actuator = federation.actuator();
 
-            String victimId = awaitOnlyClient(actuator, "the slow client is the only one still fitting",
+            String victimId = actuator.awaitOnlyClient(3, "the slow client is the only one still fitting", BOUND,
                     client -> "fit_ins".equals(client.get("instructionInFlight")));
             victim.signal("STOP"); // its socket stays open and its kernel still acknowledges; nothing answers pings
             long stopped = System.nanoTime();
@@ -178,27 +180,6 @@ class ClientFaultsIT {
             assertThat(victim.awaitExit(Duration.ofSeconds(60))).as("the resumed client ends cleanly").isZero();
             assertThat(victim.output()).contains("Reconnecting to coordinator");
         }
-    }
-
-    /**
-     * Waits until three clients are connected and exactly one matches, the same one on two reads 300 ms apart (so a
-     * fan-out caught half-way through sending cannot pass for it); returns its id.
-     */
-    private static String awaitOnlyClient(Actuator actuator, String what, Predicate<Map<String, Object>> match)
-            throws Exception {
-        long deadline = System.nanoTime() + BOUND.toNanos();
-        List<Map<String, Object>> clients = List.of();
-        String candidate = null;
-        while (System.nanoTime() < deadline) {
-            clients = actuator.clients();
-            String only = clients.size() == 3 && clients.stream().filter(match).count() == 1 ? onlyId(clients, match) : null;
-            if (only != null && only.equals(candidate)) {
-                return only;
-            }
-            candidate = only;
-            Thread.sleep(only == null ? 20 : 300);
-        }
-        throw new AssertionError("Timed out waiting until " + what + "; clients " + clients);
     }
 
     private static String onlyId(List<Map<String, Object>> clients, Predicate<Map<String, Object>> match) {

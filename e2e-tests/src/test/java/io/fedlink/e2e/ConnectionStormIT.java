@@ -2,7 +2,7 @@ package io.fedlink.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fedlink.e2e.AppProcess.RoundLine;
+import io.fedlink.test.process.ManagedProcess;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +24,7 @@ class ConnectionStormIT {
     void fiveHundredClientsConnectingAtOnceAreAllRegisteredAndEachTakesPartInEveryRound(TestInfo test) throws Exception {
         int count = 500;
         try (SampleFederation federation = new SampleFederation(test.getTestMethod().orElseThrow().getName())) {
-            AppProcess coordinator = federation.startCoordinator("--fedlink.server.quorum.min-clients=" + count,
+            ManagedProcess coordinator = federation.startCoordinator("--fedlink.server.quorum.min-clients=" + count,
                     "--fedlink.server.training.rounds=2", "--fedlink.server.reply-timeout=60s");
             List<InTestClient> clients = new ArrayList<>();
             try {
@@ -62,7 +62,7 @@ class ConnectionStormIT {
             throws Exception {
         int rounds = 6;
         try (SampleFederation federation = new SampleFederation(test.getTestMethod().orElseThrow().getName())) {
-            AppProcess coordinator = federation.startCoordinator("--fedlink.server.quorum.min-clients=3",
+            ManagedProcess coordinator = federation.startCoordinator("--fedlink.server.quorum.min-clients=3",
                     "--fedlink.server.training.rounds=" + rounds, "--fedlink.server.training.min-fit-results=1",
                     "--fedlink.server.reply-timeout=30s");
             BlockingQueue<Integer> roundsStarted = new LinkedBlockingQueue<>();

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fedlink.coordinator.Checkpoint;
 import io.fedlink.coordinator.FileCheckpointStore;
 import io.fedlink.coordinator.RoundRecord;
-import io.fedlink.e2e.AppProcess.RoundLine;
+import io.fedlink.test.process.ManagedProcess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -29,15 +29,9 @@ class CoordinatorCrashIT {
             throws Exception {
         try (SampleFederation federation = new SampleFederation(test.getTestMethod().orElseThrow().getName())) {
             Path directory = federation.logDir().resolve("checkpoints");
-            String[] settings = {"--fedlink.server.quorum.min-clients=3", "--fedlink.server.training.rounds=5",
-                    "--fedlink.server.training.checkpoint-directory=" + directory,
-                    "--fedlink.server.training.checkpoints-kept=10"};
-            AppProcess first = federation.startCoordinator(settings);
-            List<AppProcess> clients = List.of(federation.startClient(0, 3, "--sample.fit-delay=2s"),
-                    federation.startClient(1, 3, "--sample.fit-delay=2s"),
-                    federation.startClient(2, 3, "--sample.fit-delay=2s"));
-
-            clients.get(0).awaitLine("its round-3 fit", BOUND, line -> line.contains("fit round 3: training"));
+            String[] settings = settings(directory);
+            ManagedProcess first = federation.startCoordinator(settings);
+            List<ManagedProcess> clients = startClientsAndAwaitRound3(federation);
             first.kill(); // mid-round: round 3's fit instructions are out, its replies are not in
             List<RoundLine> logged = RoundLine.parse(first.lines());
             FileCheckpointStore store = new FileCheckpointStore(directory);
@@ -47,24 +41,13 @@ class CoordinatorCrashIT {
                     .containsExactlyElementsOf(before.history().rounds().stream().map(RoundRecord::round).toList());
             assertThat(before.round()).isEqualTo(2);
 
-            AppProcess second = federation.startCoordinator(settings);
-            long restarted = System.nanoTime();
-            long back = federation.actuator().awaitClients("the clients are back", BOUND, ids -> ids.size() == 3);
-            Duration reconnected = Duration.ofNanos(back - restarted);
-            Timings.record("coordinator SIGKILL + restart -> all 3 clients back (from the restarted port)",
-                    reconnected, RECONNECT_BOUND);
-            assertThat(reconnected).as("clients come back within their reconnect backoff").isLessThan(RECONNECT_BOUND);
-            assertThat(second.awaitExit(BOUND)).isZero();
-
-            assertThat(second.output()).contains("Resuming training at round 3/5 from the checkpoint of round 2");
-            assertThat(RoundLine.parse(second.lines())).extracting(RoundLine::round).containsExactly(3, 4, 5);
-            assertThat(RoundLine.parse(second.lines())).allSatisfy(round -> assertThat(round.replies()).isEqualTo(3));
+            restartAndFinishRounds3To5(federation, settings, "SIGKILL");
             Checkpoint after = store.loadLatest().orElseThrow();
             assertThat(after.round()).isEqualTo(5);
             assertThat(after.history().rounds().subList(0, before.round()))
                     .as("the rounds finished before the crash, exactly as recorded then")
                     .isEqualTo(before.history().rounds());
-            for (AppProcess client : clients) {
+            for (ManagedProcess client : clients) {
                 assertThat(client.awaitExit(Duration.ofSeconds(60))).as(client.name() + " exit code").isZero();
                 assertThat(client.output()).contains("Reconnecting to coordinator");
             }
@@ -76,15 +59,9 @@ class CoordinatorCrashIT {
             throws Exception {
         try (SampleFederation federation = new SampleFederation(test.getTestMethod().orElseThrow().getName())) {
             Path directory = federation.logDir().resolve("checkpoints");
-            String[] settings = {"--fedlink.server.quorum.min-clients=3", "--fedlink.server.training.rounds=5",
-                    "--fedlink.server.training.checkpoint-directory=" + directory,
-                    "--fedlink.server.training.checkpoints-kept=10"};
-            AppProcess first = federation.startCoordinator(settings);
-            List<AppProcess> clients = List.of(federation.startClient(0, 3, "--sample.fit-delay=2s"),
-                    federation.startClient(1, 3, "--sample.fit-delay=2s"),
-                    federation.startClient(2, 3, "--sample.fit-delay=2s"));
-
-            clients.get(0).awaitLine("its round-3 fit", BOUND, line -> line.contains("fit round 3: training"));
+            String[] settings = settings(directory);
+            ManagedProcess first = federation.startCoordinator(settings);
+            List<ManagedProcess> clients = startClientsAndAwaitRound3(federation);
             long terminated = System.nanoTime();
             first.signal("TERM"); // mid-round: round 3's fit instructions are out, its replies are not in
             int exit = first.awaitExit(BOUND);
@@ -98,25 +75,49 @@ class CoordinatorCrashIT {
             Checkpoint before = store.loadLatest().orElseThrow();
             assertThat(before.history().rounds()).allSatisfy(round -> assertThat(round.completed()).isTrue());
 
-            AppProcess second = federation.startCoordinator(settings);
-            long restarted = System.nanoTime();
-            long back = federation.actuator().awaitClients("the clients are back", BOUND, ids -> ids.size() == 3);
-            Duration reconnected = Duration.ofNanos(back - restarted);
-            Timings.record("coordinator SIGTERM + restart -> all 3 clients back (from the restarted port)",
-                    reconnected, RECONNECT_BOUND);
-            assertThat(reconnected).as("clients come back within their reconnect backoff").isLessThan(RECONNECT_BOUND);
-            assertThat(second.awaitExit(BOUND)).isZero();
-
-            assertThat(second.output()).contains("Resuming training at round 3/5 from the checkpoint of round 2");
-            assertThat(RoundLine.parse(second.lines())).extracting(RoundLine::round).containsExactly(3, 4, 5);
-            assertThat(RoundLine.parse(second.lines())).allSatisfy(round -> assertThat(round.replies()).isEqualTo(3));
+            restartAndFinishRounds3To5(federation, settings, "SIGTERM");
             Checkpoint after = store.loadLatest().orElseThrow();
             assertThat(after.history().rounds()).extracting(RoundRecord::round).containsExactly(1, 2, 3, 4, 5);
             assertThat(after.history().rounds()).allSatisfy(round -> assertThat(round.completed()).isTrue());
             assertThat(after.history().rounds().subList(0, 2)).isEqualTo(before.history().rounds());
-            for (AppProcess client : clients) {
+            for (ManagedProcess client : clients) {
                 assertThat(client.awaitExit(Duration.ofSeconds(60))).as(client.name() + " exit code").isZero();
             }
         }
+    }
+
+    private static String[] settings(Path checkpoints) {
+        return new String[] {"--fedlink.server.quorum.min-clients=3", "--fedlink.server.training.rounds=5",
+                "--fedlink.server.training.checkpoint-directory=" + checkpoints,
+                "--fedlink.server.training.checkpoints-kept=10"};
+    }
+
+    /** Three sample clients whose fits take 2 s; returns once round 3's fit instructions are out. */
+    private static List<ManagedProcess> startClientsAndAwaitRound3(SampleFederation federation) {
+        List<ManagedProcess> clients = List.of(federation.startClient(0, 3, "--sample.fit-delay=2s"),
+                federation.startClient(1, 3, "--sample.fit-delay=2s"),
+                federation.startClient(2, 3, "--sample.fit-delay=2s"));
+        clients.get(0).awaitLine("its round-3 fit", BOUND, line -> line.contains("fit round 3: training"));
+        return clients;
+    }
+
+    /**
+     * Starts the coordinator again: the clients come back by themselves within their backoff (the time is recorded),
+     * and it resumes at round 3, plays rounds 3 to 5 with all three and exits 0.
+     */
+    private static void restartAndFinishRounds3To5(SampleFederation federation, String[] settings, String stoppedBy)
+            throws Exception {
+        ManagedProcess second = federation.startCoordinator(settings);
+        long restarted = System.nanoTime();
+        long back = federation.actuator().awaitClients("the clients are back", BOUND, ids -> ids.size() == 3);
+        Duration reconnected = Duration.ofNanos(back - restarted);
+        Timings.record("coordinator " + stoppedBy + " + restart -> all 3 clients back (from the restarted port)",
+                reconnected, RECONNECT_BOUND);
+        assertThat(reconnected).as("clients come back within their reconnect backoff").isLessThan(RECONNECT_BOUND);
+        assertThat(second.awaitExit(BOUND)).isZero();
+
+        assertThat(second.output()).contains("Resuming training at round 3/5 from the checkpoint of round 2");
+        assertThat(RoundLine.parse(second.lines())).extracting(RoundLine::round).containsExactly(3, 4, 5);
+        assertThat(RoundLine.parse(second.lines())).allSatisfy(round -> assertThat(round.replies()).isEqualTo(3));
     }
 }

@@ -2,7 +2,7 @@ package io.fedlink.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fedlink.e2e.AppProcess.RoundLine;
+import io.fedlink.test.process.ManagedProcess;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -16,9 +16,9 @@ class FederatedTrainingIT {
     @Test
     void threeClientsTrainForFiveRoundsAndAccuracyRises(TestInfo test) throws Exception {
         try (SampleFederation federation = new SampleFederation(test.getTestMethod().orElseThrow().getName())) {
-            AppProcess coordinator = federation.startCoordinator("--fedlink.server.quorum.min-clients=3",
+            ManagedProcess coordinator = federation.startCoordinator("--fedlink.server.quorum.min-clients=3",
                     "--fedlink.server.training.rounds=5");
-            List<AppProcess> clients = List.of(federation.startClient(0, 3), federation.startClient(1, 3),
+            List<ManagedProcess> clients = List.of(federation.startClient(0, 3), federation.startClient(1, 3),
                     federation.startClient(2, 3));
 
             assertThat(coordinator.awaitExit(BOUND)).as("coordinator exit code").isZero();
@@ -31,7 +31,7 @@ class FederatedTrainingIT {
             assertThat(rounds.get(4).accuracy()).as("accuracy after the last round vs the first")
                     .isGreaterThan(rounds.get(0).accuracy() + 0.02);
             assertThat(rounds.get(4).loss()).isLessThan(rounds.get(0).loss());
-            for (AppProcess client : clients) {
+            for (ManagedProcess client : clients) {
                 assertThat(client.awaitExit(Duration.ofSeconds(60))).as(client.name() + " exit code").isZero();
                 assertThat(client.output()).contains("asked this client to disconnect and shut down");
             }
@@ -41,12 +41,12 @@ class FederatedTrainingIT {
     @Test
     void aClientKilledMidRoundIsRecordedAsAFailureAndTheRoundStillCompletes(TestInfo test) throws Exception {
         try (SampleFederation federation = new SampleFederation(test.getTestMethod().orElseThrow().getName())) {
-            AppProcess coordinator = federation.startCoordinator("--fedlink.server.quorum.min-clients=3",
+            ManagedProcess coordinator = federation.startCoordinator("--fedlink.server.quorum.min-clients=3",
                     "--fedlink.server.training.rounds=2", "--fedlink.server.training.min-fit-results=2",
                     "--fedlink.server.reply-timeout=60s");
             federation.startClient(0, 3, "--sample.fit-delay=1s");
             federation.startClient(1, 3, "--sample.fit-delay=1s");
-            AppProcess victim = federation.startClient(2, 3, "--sample.fit-delay=5s");
+            ManagedProcess victim = federation.startClient(2, 3, "--sample.fit-delay=5s");
 
             victim.awaitLine("its round-2 fit starting", BOUND, line -> line.contains("fit round 2: training"));
             long killedAt = System.nanoTime();
@@ -75,8 +75,8 @@ class FederatedTrainingIT {
         try (SampleFederation federation = new SampleFederation(test.getTestMethod().orElseThrow().getName())) {
             String checkpoints = "--fedlink.server.training.checkpoint-directory=" + federation.logDir().resolve("checkpoints");
             String[] settings = {"--fedlink.server.quorum.min-clients=3", "--fedlink.server.training.rounds=4", checkpoints};
-            AppProcess first = federation.startCoordinator(settings);
-            List<AppProcess> clients = List.of(federation.startClient(0, 3, "--sample.fit-delay=1s"),
+            ManagedProcess first = federation.startCoordinator(settings);
+            List<ManagedProcess> clients = List.of(federation.startClient(0, 3, "--sample.fit-delay=1s"),
                     federation.startClient(1, 3, "--sample.fit-delay=1s"),
                     federation.startClient(2, 3, "--sample.fit-delay=1s"));
 
@@ -84,7 +84,7 @@ class FederatedTrainingIT {
             first.kill();
             List<RoundLine> before = RoundLine.parse(first.lines());
 
-            AppProcess second = federation.startCoordinator(settings);
+            ManagedProcess second = federation.startCoordinator(settings);
             assertThat(second.awaitExit(BOUND)).isZero();
             assertThat(second.output()).containsPattern("Resuming training at round \\d/4 from the checkpoint of round \\d");
             List<RoundLine> after = RoundLine.parse(second.lines());
@@ -93,7 +93,7 @@ class FederatedTrainingIT {
                     .isEqualTo(before.get(before.size() - 1).round() + 1);
             assertThat(after.get(after.size() - 1).round()).isEqualTo(4);
             assertThat(after).allSatisfy(round -> assertThat(round.replies()).isEqualTo(3));
-            for (AppProcess client : clients) {
+            for (ManagedProcess client : clients) {
                 assertThat(client.awaitExit(Duration.ofSeconds(60))).as(client.name() + " exit code").isZero();
                 assertThat(client.output()).contains("Reconnecting to coordinator");
             }

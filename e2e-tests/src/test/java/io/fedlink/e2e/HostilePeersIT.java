@@ -11,6 +11,7 @@ import io.fedlink.tensor.DType;
 import io.fedlink.tensor.NdArray;
 import io.fedlink.tensor.Npy;
 import io.fedlink.tensor.ParametersCodec;
+import io.fedlink.test.process.ManagedProcess;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,16 +40,17 @@ class HostilePeersIT {
             throws Exception {
         try (SampleFederation federation = new SampleFederation(test.getTestMethod().orElseThrow().getName())
                 .coordinatorHeap("512m")) {
-            AppProcess coordinator = federation.startLingeringCoordinator("--fedlink.server.quorum.min-clients=6",
+            ManagedProcess coordinator = federation.startLingeringCoordinator("--fedlink.server.quorum.min-clients=6",
                     "--fedlink.server.training.rounds=2", "--fedlink.server.training.min-fit-results=1",
                     "--fedlink.server.reply-timeout=60s", "--fedlink.server.max-message-size=32MB");
-            AppProcess good = federation.startClient(0, 1, "--sample.fit-delay=6s");
+            ManagedProcess good = federation.startClient(0, 1, "--sample.fit-delay=6s");
             Actuator actuator = federation.actuator();
             actuator.awaitClients("the good client connects", BOUND, ids -> ids.size() == 1);
             long baseline = settledHeap(coordinator, actuator);
 
             int port = federation.port();
             List<ScriptedPeer> peers = new ArrayList<>();
+            List<RawPeers.RawPeer> rawPeers = new ArrayList<>();
             AtomicLong peakHeap = new AtomicLong();
             Thread sampler = new Thread(() -> {
                 while (!Thread.currentThread().isInterrupted()) {
@@ -71,16 +73,18 @@ class HostilePeersIT {
                 peers.add(ScriptedPeer.start("million-tensors", port, fit -> fitRes(millionTensors(), 10)));
                 peers.add(ScriptedPeer.start("huge-status-message", port, fit -> hugeStatusMessage()));
 
-                // Protocol abuse on fresh connections while round 1 runs (its clients are fixed when it starts).
+                // Protocol abuse on fresh connections while round 1 runs (its fit clients are fixed when it starts). What
+                // the raw peers send unasked is read, as a Flower server reads it, as their reply to their next
+                // instruction: round 1's evaluate_ins.
                 good.awaitLine("its round-1 fit", BOUND, line -> line.contains("fit round 1: training"));
                 long abuseStarted = System.nanoTime();
                 byte[] random = new byte[4096];
                 new Random(7).nextBytes(random);
-                io.grpc.Status randomBytes = RawPeers.sendOnce(port, JOIN, random, Duration.ofSeconds(20));
                 byte[] valid = fitRes(ParametersCodec.encode(NdArray.zeros(DType.FLOAT32, 20)), 1).toByteArray();
-                io.grpc.Status truncated = RawPeers.sendOnce(port, JOIN, Arrays.copyOf(valid, valid.length / 2),
-                        Duration.ofSeconds(20));
-                io.grpc.Status unsolicited = RawPeers.sendOnce(port, JOIN, valid, Duration.ofSeconds(20));
+                RawPeers.RawPeer randomPeer = RawPeers.start(port, random);
+                RawPeers.RawPeer truncatedPeer = RawPeers.start(port, Arrays.copyOf(valid, valid.length / 2));
+                RawPeers.RawPeer unsolicitedPeer = RawPeers.start(port, valid);
+                rawPeers.addAll(List.of(randomPeer, truncatedPeer, unsolicitedPeer));
                 io.grpc.Status unknownMethod = RawPeers.sendOnce(port, "flwr.proto.FlowerService/Leave", valid,
                         Duration.ofSeconds(20));
                 byte[] garbage = new byte[64 * 1024];
@@ -88,24 +92,39 @@ class HostilePeersIT {
                 String notHttp2 = RawPeers.writeGarbage(port, garbage, Duration.ofSeconds(20));
                 String http1 = RawPeers.writeGarbage(port,
                         "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII), Duration.ofSeconds(20));
+                actuator.awaitClients("the raw peers are registered", BOUND, ids -> ids.size() == 9);
                 boolean roundOneStillRunning = coordinator.linesContaining("round 1/2: replies").isEmpty();
+
+                String first = coordinator.awaitLine("round 1", BOUND, line -> line.contains("round 1/2: replies"));
+                assertThat(roundOneStillRunning).as("the raw peers joined while round 1 ran, so its evaluation asks them")
+                        .isTrue();
+                String second = coordinator.awaitLine("round 2", BOUND, line -> line.contains("round 2/2: replies"));
+                io.grpc.Status randomBytes = randomPeer.awaitStatus(BOUND);
+                io.grpc.Status truncated = truncatedPeer.awaitStatus(BOUND);
+                io.grpc.Status unsolicited = unsolicitedPeer.awaitStatus(BOUND);
                 System.out.printf("abuse took %d ms: random bytes -> %s; truncated -> %s; unsolicited -> %s; unknown method"
                                 + " -> %s; garbage TCP -> %s; HTTP/1.1 -> %s%n", Timings.since(abuseStarted).toMillis(),
                         randomBytes, truncated, unsolicited, unknownMethod, notHttp2, http1);
-
-                String first = coordinator.awaitLine("round 1", BOUND, line -> line.contains("round 1/2: replies"));
-                assertThat(roundOneStillRunning).as("the abuse ended before round 1 did (else a stream it opened could"
-                        + " be picked for round 2)").isTrue();
-                String second = coordinator.awaitLine("round 2", BOUND, line -> line.contains("round 2/2: replies"));
                 sampler.interrupt();
                 long heapAfter = settledHeap(coordinator, actuator);
                 System.out.printf("heap after a full GC: %d MB before the bad input, %d MB after training; highest heap"
                         + " in use seen meanwhile (sampled every 100 ms): %d MB%n", baseline >> 20, heapAfter >> 20,
                         peakHeap.get() >> 20);
 
-                assertThat(first).as("only the good client's update counts in round 1").contains("replies 1/6, failures 5");
-                assertThat(second).as("every peer is still served in round 2").contains("replies 6/6, failures 0");
-                List<String> failures = coordinator.linesContaining("round 1/2: client ");
+                // Round 1: only the good client's update counts. Its evaluation, as Flower's, asks every client connected
+                // by then, the raw peers too: their bytes fail their evaluations (two malformed, one a fit_res).
+                assertThat(first).as("round 1: 5 failed fits, then 3 failed evaluations")
+                        .contains("replies 1/6, failures 8");
+                List<String> roundOne = coordinator.linesContaining("round 1/2: client ");
+                List<String> rawFailures = roundOne.stream().filter(line -> line.contains("failed to evaluate")).toList();
+                assertThat(rawFailures).hasSize(3);
+                assertThat(rawFailures).filteredOn(line -> line.contains("disconnected (PROTOCOL_ERROR) while evaluate_ins"
+                        + " was outstanding") && line.contains("not a valid flwr.proto.ClientMessage")).hasSize(2);
+                assertThat(rawFailures).anySatisfy(line -> assertThat(line).contains("UnexpectedReplyException")
+                        .contains("answered evaluate_ins with fit_res; expected evaluate_res"));
+                // Round 2: every scripted peer is served; the last raw peer hangs up when asked to fit.
+                assertThat(second).as("every scripted peer is still served in round 2").contains("replies 6/7, failures 1");
+                List<String> failures = roundOne.stream().filter(line -> line.contains("failed to fit")).toList();
                 assertThat(failures).hasSize(5);
                 assertThat(failures).anySatisfy(line -> assertThat(line).contains("UnexpectedReplyException")
                         .contains("answered fit_ins with evaluate_res; expected fit_res"));
@@ -125,9 +144,8 @@ class HostilePeersIT {
                 assertThat(truncated).isNotNull();
                 assertThat(truncated.getCode()).isEqualTo(io.grpc.Status.Code.INVALID_ARGUMENT);
                 assertThat(truncated.getDescription()).contains("not a valid flwr.proto.ClientMessage");
-                assertThat(unsolicited).isNotNull();
-                assertThat(unsolicited.getCode()).isEqualTo(io.grpc.Status.Code.INVALID_ARGUMENT);
-                assertThat(unsolicited.getDescription()).contains("sent fit_res while no instruction was outstanding");
+                assertThat(unsolicited).as("read as its reply to round 1's evaluate_ins, not a protocol error").isNotNull();
+                assertThat(unsolicited.getCode()).isEqualTo(io.grpc.Status.Code.CANCELLED);
                 assertThat(unknownMethod).isNotNull();
                 assertThat(unknownMethod.getCode()).isEqualTo(io.grpc.Status.Code.UNIMPLEMENTED);
                 assertThat(notHttp2).as("the coordinator ends a connection that does not speak HTTP/2")
@@ -143,12 +161,15 @@ class HostilePeersIT {
                 for (ScriptedPeer peer : peers) {
                     peer.close();
                 }
+                for (RawPeers.RawPeer peer : rawPeers) {
+                    peer.close();
+                }
             }
         }
     }
 
     /** Heap in use after a full GC, read through the actuator. */
-    private static long settledHeap(AppProcess coordinator, Actuator actuator) throws Exception {
+    private static long settledHeap(ManagedProcess coordinator, Actuator actuator) throws Exception {
         coordinator.jcmd("GC.run");
         return actuator.heapUsed();
     }

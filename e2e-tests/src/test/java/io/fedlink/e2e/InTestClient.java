@@ -3,7 +3,7 @@ package io.fedlink.e2e;
 import io.fedlink.client.Backoff;
 import io.fedlink.client.ClientRunner;
 import io.fedlink.client.ClientRunnerSettings;
-import io.fedlink.client.ConnectionTemplate;
+import io.fedlink.client.CoordinatorChannel;
 import io.fedlink.client.FederatedClient;
 import io.fedlink.proto.ClientMessage.EvaluateRes;
 import io.fedlink.proto.ClientMessage.FitRes;
@@ -15,29 +15,28 @@ import io.fedlink.proto.ServerMessage.GetParametersIns;
 import io.fedlink.tensor.DType;
 import io.fedlink.tensor.NdArray;
 import io.fedlink.tensor.ParametersCodec;
-import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 
 /**
- * A fedlink client run by a {@link ClientRunner} in the test JVM, on its own channel (its own TCP connection):
- * {@code getParameters} gives the sample model's layout (20 weights and a bias, zeros), {@code fit} answers with the
- * parameters it was sent after {@code fitDelay}, {@code evaluate} with loss 0.5. It
+ * A fedlink client run by a {@link ClientRunner} in the test JVM, on its own {@link CoordinatorChannel} (its own TCP
+ * connection): {@code getParameters} gives the sample model's layout (20 weights and a bias, zeros), {@code fit}
+ * answers with the parameters it was sent after {@code fitDelay}, {@code evaluate} with loss 0.5. It
  * records the round of every fit it was asked for, and tells {@code onFit} as each one starts.
  */
 final class InTestClient implements AutoCloseable {
 
-    private final ManagedChannel channel;
+    private final CoordinatorChannel channel;
     private final ClientRunner runner;
     private final List<Integer> fitRounds = new CopyOnWriteArrayList<>();
 
     InTestClient(int port, Duration fitDelay, IntConsumer onFit) {
-        channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
-        runner = new ClientRunner(new ConnectionTemplate(channel, 64 * 1024 * 1024, "127.0.0.1:" + port), new FederatedClient() {
+        channel = CoordinatorChannel.forTarget("127.0.0.1:" + port).usePlaintext().maxMessageSize(64 * 1024 * 1024)
+                .runnerSettings(new ClientRunnerSettings(false, new Backoff(Duration.ofMillis(500), Duration.ofSeconds(5), 2,
+                        0.5, 20))).build();
+        runner = channel.runner(new FederatedClient() {
             @Override
             public GetParametersRes getParameters(GetParametersIns ins) {
                 return GetParametersRes.newBuilder().setParameters(ParametersCodec.encode(
@@ -63,7 +62,7 @@ final class InTestClient implements AutoCloseable {
                 return EvaluateRes.newBuilder().setLoss(0.5f).setNumExamples(10)
                         .putMetrics("accuracy", Scalar.newBuilder().setDouble(0.5).build()).build();
             }
-        }, new ClientRunnerSettings(false, new Backoff(Duration.ofMillis(500), Duration.ofSeconds(5), 2, 0.5, 20)));
+        });
     }
 
     InTestClient start() {
@@ -86,8 +85,7 @@ final class InTestClient implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
-        runner.stop(Duration.ofSeconds(10));
-        channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+    public void close() {
+        channel.close();
     }
 }

@@ -2,7 +2,7 @@ package io.fedlink.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fedlink.e2e.AppProcess.RoundLine;
+import io.fedlink.test.process.ManagedProcess;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -24,10 +24,10 @@ class KeepalivePermitIT {
     @Test
     void aClientPingingEveryTenSecondsThroughALongFitIsNotDroppedWithTheDefaultSettings(TestInfo test) throws Exception {
         try (SampleFederation federation = new SampleFederation(test.getTestMethod().orElseThrow().getName())) {
-            AppProcess coordinator = federation.startCoordinator("--fedlink.server.quorum.min-clients=1",
+            ManagedProcess coordinator = federation.startCoordinator("--fedlink.server.quorum.min-clients=1",
                     "--fedlink.server.training.rounds=1", "--fedlink.server.training.min-fit-results=1",
                     "--logging.level.io.grpc.netty.shaded.io.grpc.netty.NettyServerHandler=DEBUG");
-            AppProcess client = federation.startClient(0, 1, "--grpc.client.fedlink.keep-alive-time=10s",
+            ManagedProcess client = federation.startClient(0, 1, "--grpc.client.fedlink.keep-alive-time=10s",
                     "--sample.fit-delay=35s");
 
             assertThat(coordinator.awaitExit(BOUND)).isZero();

@@ -81,6 +81,60 @@ final class RawPeers {
         }
     }
 
+    /** A raw call started by {@link #start}: how the coordinator ended it, if it did. */
+    static final class RawPeer implements AutoCloseable {
+        private final ManagedChannel channel;
+        private final CompletableFuture<Status> closed = new CompletableFuture<>();
+
+        private RawPeer(ManagedChannel channel) {
+            this.channel = channel;
+        }
+
+        /** The status the coordinator ended the call with; {@code null} if it had not within {@code bound}. */
+        Status awaitStatus(Duration bound) throws InterruptedException {
+            try {
+                return closed.get(bound.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                return null;
+            } catch (ExecutionException e) {
+                throw new AssertionError(e);
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * Opens a Join call on a new connection and sends {@code payload} as one message at once, without waiting for an
+     * instruction: a fedlink coordinator reads it as the reply to the next instruction it sends this client. The
+     * peer hangs up by itself when a second instruction arrives (it has nothing more to say).
+     */
+    static RawPeer start(int port, byte[] payload) {
+        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+        RawPeer peer = new RawPeer(channel);
+        ClientCall<byte[], byte[]> call = channel.newCall(method("flwr.proto.FlowerService/Join"), CallOptions.DEFAULT);
+        java.util.concurrent.atomic.AtomicInteger instructions = new java.util.concurrent.atomic.AtomicInteger();
+        call.start(new ClientCall.Listener<>() {
+            @Override
+            public void onMessage(byte[] message) {
+                if (instructions.incrementAndGet() == 2) {
+                    call.cancel("the raw peer hangs up", null);
+                }
+            }
+
+            @Override
+            public void onClose(Status status, Metadata trailers) {
+                peer.closed.complete(status);
+            }
+        }, new Metadata());
+        call.request(Integer.MAX_VALUE);
+        call.sendMessage(payload);
+        return peer;
+    }
+
     /**
      * Connects a plain TCP socket, writes {@code garbage} instead of HTTP/2 and reads until the coordinator closes the
      * connection (at most {@code bound}).

@@ -21,12 +21,8 @@ import io.fedlink.proto.ServerMessage.FitIns;
 import io.fedlink.proto.ServerMessage.GetParametersIns;
 import io.fedlink.proto.ServerMessage.GetPropertiesIns;
 import io.fedlink.relay.RelayMetrics;
-import io.fedlink.server.ClientManagerServicer;
+import io.fedlink.server.ClientManager;
 import io.fedlink.server.ClientProxy;
-import io.fedlink.server.DefaultClientManager;
-import io.fedlink.server.DefaultClientProxy;
-import io.fedlink.server.StreamSettings;
-import io.fedlink.server.TimeoutPolicy;
 import io.fedlink.strategy.FedAvg;
 import io.fedlink.strategy.StrategyOptions;
 import io.fedlink.tensor.NdArray;
@@ -34,20 +30,18 @@ import io.fedlink.tensor.ParametersCodec;
 import io.grpc.InternalFeatureFlags;
 import io.grpc.ManagedChannel;
 import io.grpc.NameResolverRegistry;
-import io.grpc.Server;
+import io.fedlink.test.TestCoordinator;
+import io.fedlink.test.process.ManagedProcess;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
-import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import net.devh.boot.grpc.client.nameresolver.StaticNameResolverProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 
 /**
  * Issue 13's failure: a root coordinator, 3 relays (the sample-server jar with {@code fedlink.relay.enabled=true}, each
@@ -63,54 +57,47 @@ class RelayFailoverIT {
     private static final int ROUNDS = 4;
     private static final Duration FIT = Duration.ofMillis(1500);
 
-    private final Path logDir = SampleFederation.REPOSITORY.resolve("e2e-tests/target/e2e-logs/RelayFailoverIT");
-    private final List<AppProcess> relays = new ArrayList<>();
     private final List<ClientRunner> clients = new ArrayList<>();
     private final List<ManagedChannel> channels = new ArrayList<>();
-    private Server root;
+    private SampleFederation federation;
+    private TestCoordinator root;
 
     @AfterEach
-    void stopAll() throws InterruptedException {
+    void stopAll() {
         clients.forEach(client -> client.stop(Duration.ofSeconds(5)));
         channels.forEach(ManagedChannel::shutdownNow);
-        for (AppProcess relay : relays) {
-            relay.close();
+        if (federation != null) {
+            federation.close();
         }
         if (root != null) {
-            root.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+            root.close();
         }
     }
 
     @Test
-    void aRelayKilledInRound2IsRecordedItsClientsMoveAndRound3IncludesThemAll() throws Exception {
-        DefaultClientManager rootClients = new DefaultClientManager(Duration.ofSeconds(60), 100);
-        root = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-                .addService(new ClientManagerServicer(rootClients, DefaultClientProxy::new,
-                        new StreamSettings(Duration.ofSeconds(60), TimeoutPolicy.DROP)))
-                .build().start();
+    void aRelayKilledInRound2IsRecordedItsClientsMoveAndRound3IncludesThemAll(TestInfo test) throws Exception {
+        root = TestCoordinator.tcp().replyTimeout(Duration.ofSeconds(60)).quorumTimeout(Duration.ofSeconds(60)).start();
+        ClientManager rootClients = root.clientManager();
+        federation = new SampleFederation(test.getTestMethod().orElseThrow().getName());
         List<Integer> relayPorts = new ArrayList<>();
+        List<ManagedProcess> relays = new ArrayList<>();
         for (int i = 0; i < RELAYS; i++) {
             int port = SampleFederation.freePort();
             relayPorts.add(port);
-            relays.add(AppProcess.start("relay-" + i, SampleFederation.SERVER_JAR, logDir, List.of(
-                    "--fedlink.relay.enabled=true", "--fedlink.relay.min-clients=1", "--fedlink.relay.fit-timeout=30s",
-                    "--grpc.client.fedlink.address=static://127.0.0.1:" + root.getPort(),
-                    "--grpc.client.fedlink.negotiation-type=plaintext", "--grpc.server.port=" + port, "--server.port=0",
-                    "--fedlink.server.training.auto-start=false")));
+            relays.add(federation.startRelay(i, port, root.port(), "--fedlink.relay.min-clients=1",
+                    "--fedlink.relay.fit-timeout=30s"));
         }
         // Clients started before every relay listens would all take the first one up (pick_first moves past a refused
         // address) and stay there: gRPC spreads connections as they are made, it does not move them later.
-        for (AppProcess relay : relays) {
-            relay.awaitLine("gRPC server started", Duration.ofMinutes(2), line -> line.contains("gRPC Server started"));
-        }
         String target = "static://" + relayPorts.stream().map(port -> "127.0.0.1:" + port).collect(Collectors.joining(","));
         List<SlowClient> leaves = startClients(target);
 
         await().atMost(Duration.ofMinutes(3)).until(() -> rootClients.numAvailable() == RELAYS
                 || relays.stream().anyMatch(relay -> !relay.isAlive()));
-        assertThat(rootClients.numAvailable()).as("relays joined the root; logs in %s", logDir).isEqualTo(RELAYS);
+        assertThat(rootClients.numAvailable()).as("relays joined the root; logs in %s", federation.logDir())
+                .isEqualTo(RELAYS);
 
-        AppProcess victim = relays.get(0);
+        ManagedProcess victim = relays.get(0);
         TrainingResult result = FederatedTraining.builder(rootClients)
                 .strategy(new FedAvg(StrategyOptions.builder().minAvailableClients(2).minFitClients(2)
                         .fractionEvaluate(0.0).build()))
@@ -154,7 +141,7 @@ class RelayFailoverIT {
     }
 
     /** What the relays answer to get_properties_ins: their connected clients, added up. */
-    private static long clientsReportedByRelays(DefaultClientManager rootClients) {
+    private static long clientsReportedByRelays(ClientManager rootClients) {
         long total = 0;
         for (ClientProxy relay : rootClients.all()) {
             total += relay.getProperties(GetPropertiesIns.getDefaultInstance()).getPropertiesMap()
@@ -163,7 +150,7 @@ class RelayFailoverIT {
         return total;
     }
 
-    private static void killMidFit(AppProcess victim) {
+    private static void killMidFit(ManagedProcess victim) {
         try {
             Thread.sleep(FIT.toMillis() / 3);
             victim.kill();

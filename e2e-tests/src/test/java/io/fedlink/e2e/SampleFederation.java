@@ -1,5 +1,7 @@
 package io.fedlink.e2e;
 
+import io.fedlink.test.process.ManagedProcess;
+import io.fedlink.test.process.ProcessLauncher;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -8,10 +10,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * Starts the sample coordinator and sample clients as separate JVMs over TCP on 127.0.0.1, each with its own log
- * under {@code e2e-tests/target/e2e-logs/<test>/}. Close it to end every process it started.
+ * Starts the sample coordinator and sample clients as separate JVMs over TCP on 127.0.0.1, with the kit's
+ * {@link ProcessLauncher}: each has its own log under {@code e2e-tests/target/e2e-logs/<test>/}. Close it to end
+ * every process it started.
  */
 final class SampleFederation implements AutoCloseable {
 
@@ -20,7 +24,7 @@ final class SampleFederation implements AutoCloseable {
     static final Path CLIENT_JAR = REPOSITORY.resolve("sample-client/target/sample-client-0.1.0-SNAPSHOT.jar");
 
     private final Path logDir;
-    private final List<AppProcess> processes = new ArrayList<>();
+    private final ProcessLauncher processes;
     private final int port;
     private int coordinators;
     private Actuator actuator;
@@ -30,6 +34,7 @@ final class SampleFederation implements AutoCloseable {
         this.logDir = REPOSITORY.resolve("e2e-tests/target/e2e-logs").resolve(testName);
         this.port = freePort();
         deleteRecursively(logDir); // checkpoints and port files of an earlier run must not leak into this one
+        this.processes = ProcessLauncher.logsIn(logDir);
     }
 
     /** The coordinator's gRPC port, fixed for the federation so a restarted coordinator is found again. */
@@ -42,12 +47,12 @@ final class SampleFederation implements AutoCloseable {
     }
 
     /** Starts a coordinator (exits when training is done) and waits until it listens. */
-    AppProcess startCoordinator(String... args) throws IOException {
+    ManagedProcess startCoordinator(String... args) {
         return startCoordinator(true, args);
     }
 
     /** Starts a coordinator that stays up after training (to be read through its actuator) and waits until it listens. */
-    AppProcess startLingeringCoordinator(String... args) throws IOException {
+    ManagedProcess startLingeringCoordinator(String... args) {
         return startCoordinator(false, args);
     }
 
@@ -65,23 +70,36 @@ final class SampleFederation implements AutoCloseable {
         return actuator;
     }
 
-    private AppProcess startCoordinator(boolean exitWhenDone, String... args) throws IOException {
+    private ManagedProcess startCoordinator(boolean exitWhenDone, String... args) {
         Path portFile = logDir.resolve("port-" + (++coordinators));
         int httpPort = freePort();
         List<String> all = new ArrayList<>(List.of("--grpc.server.port=" + port, "--server.port=" + httpPort,
                 "--sample.port-file=" + portFile, "--fedlink.server.training.exit-when-done=" + exitWhenDone));
         all.addAll(List.of(args));
         actuator = new Actuator(httpPort);
-        AppProcess coordinator = AppProcess.start("coordinator-" + coordinators, SERVER_JAR, logDir, coordinatorHeap, all);
-        processes.add(coordinator);
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (!Files.exists(portFile)) {
-            if (!coordinator.isAlive() || System.nanoTime() > deadline) {
-                throw new AssertionError("coordinator did not start listening; log:\n" + coordinator.output());
-            }
-            AppProcess.sleep(100);
-        }
+        ManagedProcess coordinator = processes.jar("coordinator-" + coordinators, requireJar(SERVER_JAR))
+                .heap(coordinatorHeap).args(all).start();
+        coordinator.awaitWhileRunning("listening (its port file)", Duration.ofSeconds(90),
+                () -> Optional.of(portFile).filter(Files::exists));
         return coordinator;
+    }
+
+    /**
+     * Starts relay {@code index}: the sample coordinator jar with {@code fedlink.relay.enabled=true}, serving its clients
+     * on {@code port} and joining the coordinator on {@code upstreamPort} of 127.0.0.1; waits until it listens.
+     */
+    ManagedProcess startRelay(int index, int port, int upstreamPort, String... args) {
+        Path portFile = logDir.resolve("relay-port-" + index);
+        List<String> all = new ArrayList<>(List.of("--fedlink.relay.enabled=true",
+                "--grpc.client.fedlink.address=static://127.0.0.1:" + upstreamPort,
+                "--grpc.client.fedlink.negotiation-type=plaintext", "--grpc.server.port=" + port, "--server.port=0",
+                "--sample.port-file=" + portFile));
+        all.addAll(List.of(args));
+        ManagedProcess relay = processes.jar("relay-" + index, requireJar(SERVER_JAR)).heap(coordinatorHeap).args(all)
+                .start();
+        relay.awaitWhileRunning("listening (its port file)", Duration.ofSeconds(90),
+                () -> Optional.of(portFile).filter(Files::exists));
+        return relay;
     }
 
     /**
@@ -105,31 +123,40 @@ final class SampleFederation implements AutoCloseable {
     }
 
     /** Starts sample client {@code index} of {@code of} against the coordinator's port. */
-    AppProcess startClient(int index, int of, String... args) {
+    ManagedProcess startClient(int index, int of, String... args) {
         List<String> all = new ArrayList<>(List.of("--grpc.client.fedlink.address=static://127.0.0.1:" + port,
                 "--sample.client-index=" + index, "--sample.num-clients=" + of));
         all.addAll(List.of(args));
-        return start("client-" + index, CLIENT_JAR, all);
+        return processes.jar("client-" + index, requireJar(CLIENT_JAR)).args(all).start();
     }
 
-    /** Starts {@code mainClass} of this module's test classpath as its own JVM; see {@link AppProcess#startMain}. */
-    AppProcess startMain(String name, Class<?> mainClass, String... args) {
-        AppProcess process = AppProcess.startMain(name, mainClass, logDir, List.of(args));
-        processes.add(process);
-        return process;
+    /**
+     * Starts {@code mainClass} of this module's test class path as its own JVM (256 MB heap), for the small peers the
+     * fault tests need beside the samples (a client of a model too big for the sample client's data set, ...).
+     */
+    ManagedProcess startMain(String name, Class<?> mainClass, String... args) {
+        return processes.main(name, mainClass).args(args).start();
     }
 
-    private AppProcess start(String name, Path jar, List<String> args) {
-        AppProcess process = AppProcess.start(name, jar, logDir, args);
-        processes.add(process);
-        return process;
+    /**
+     * Starts {@code mainClass} as its own JVM inside {@code namespace} (it sees only that namespace's network), with a
+     * 512 MB heap, enough for a client of a 64 MiB model.
+     */
+    ManagedProcess startMainIn(NetworkNamespace namespace, String name, Class<?> mainClass, String... args) {
+        return processes.main(name, mainClass).heap("512m").through(namespace.exec()).args(args).start();
     }
 
     @Override
-    public void close() throws InterruptedException {
-        for (AppProcess process : processes) {
-            process.close();
+    public void close() {
+        processes.close();
+    }
+
+    private static Path requireJar(Path jar) {
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: build it first with ./mvnw package (./scripts/test.sh runs"
+                    + " ./mvnw verify, which packages the samples before these tests)");
         }
+        return jar;
     }
 
     private static void deleteRecursively(Path dir) {

@@ -1,7 +1,8 @@
 package io.fedlink.client;
 
+import io.fedlink.InvalidSettingException;
+import io.fedlink.Setting;
 import java.time.Duration;
-import java.util.Objects;
 import java.util.random.RandomGenerator;
 
 /**
@@ -14,39 +15,35 @@ import java.util.random.RandomGenerator;
  * {@code jitter = 0} is plain exponential backoff. Jitter keeps a fleet of clients from reconnecting in lock-step
  * after a coordinator restart.
  *
- * @param initial     base delay of the first retry ({@code fedlink.client.reconnect.initial-backoff})
- * @param max         largest base delay ({@code fedlink.client.reconnect.max-backoff})
- * @param multiplier  growth of the base delay per retry, at least 1 ({@code fedlink.client.reconnect.multiplier})
- * @param jitter      share of the base delay that is randomised, 0 to 1 ({@code fedlink.client.reconnect.jitter})
+ * @param initial     base delay of the first retry
+ * @param max         largest base delay
+ * @param multiplier  growth of the base delay per retry, at least 1
+ * @param jitter      share of the base delay that is randomised, 0 to 1
  * @param maxAttempts connection attempts in a row that may end without a single instruction before the runner
- *                    gives up; 0 never gives up ({@code fedlink.client.reconnect.max-attempts})
+ *                    gives up; 0 never gives up
+ * @throws InvalidSettingException if a value cannot work, naming its {@link Setting}
  */
 public record Backoff(Duration initial, Duration max, double multiplier, double jitter, int maxAttempts) {
 
-    /** Property keys, in the error messages of a bad value. */
-    private static final String PREFIX = "fedlink.client.reconnect.";
-
     public Backoff {
-        Objects.requireNonNull(initial, PREFIX + "initial-backoff must be set");
-        Objects.requireNonNull(max, PREFIX + "max-backoff must be set");
-        if (initial.isNegative() || initial.isZero()) {
-            throw new IllegalArgumentException(PREFIX + "initial-backoff must be positive, was " + initial);
+        if (initial == null || initial.isNegative() || initial.isZero()) {
+            throw new InvalidSettingException(Setting.RECONNECT_INITIAL_BACKOFF, initial, "must be positive");
         }
-        if (max.compareTo(initial) < 0) {
-            throw new IllegalArgumentException(PREFIX + "max-backoff (" + max + ") must not be less than "
-                    + PREFIX + "initial-backoff (" + initial + ")");
+        if (max == null || max.compareTo(initial) < 0) {
+            throw new InvalidSettingException(Setting.RECONNECT_MAX_BACKOFF, max,
+                    "must not be less than the initial backoff (" + initial + ")");
         }
         if (!(multiplier >= 1.0) || Double.isInfinite(multiplier)) {
-            throw new IllegalArgumentException(PREFIX + "multiplier must be a finite number of at least 1.0, was "
-                    + multiplier);
+            throw new InvalidSettingException(Setting.RECONNECT_MULTIPLIER, multiplier,
+                    "must be a finite number of at least 1.0");
         }
         if (!(jitter >= 0.0 && jitter <= 1.0)) {
-            throw new IllegalArgumentException(PREFIX + "jitter must be between 0.0 (none) and 1.0 (full jitter), was "
-                    + jitter);
+            throw new InvalidSettingException(Setting.RECONNECT_JITTER, jitter,
+                    "must be between 0.0 (none) and 1.0 (full jitter)");
         }
         if (maxAttempts < 0) {
-            throw new IllegalArgumentException(PREFIX + "max-attempts must be 0 (never give up) or more, was "
-                    + maxAttempts);
+            throw new InvalidSettingException(Setting.RECONNECT_MAX_ATTEMPTS, maxAttempts,
+                    "must be 0 (never give up) or more");
         }
     }
 

@@ -1,12 +1,9 @@
 package io.fedlink.client;
 
 import io.fedlink.client.ClientRunnerStatus.Phase;
-import io.fedlink.proto.ClientMessage;
-import io.fedlink.proto.ServerMessage;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -33,10 +30,18 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <h2>Threads</h2>
- * {@link #run()} blocks the calling thread; {@link #start()} runs the same loop on a new (non-daemon) thread the
- * runner owns. The client's methods and the listener are called on that one thread, one at a time. {@link #stop()}
- * may be called from any thread, any number of times: it closes the current stream, cuts a reconnect wait short,
- * interrupts a client method that is running, and waits (bounded) for the loop to end. A runner is single-use.
+ * {@link #run()} blocks the calling thread (submit {@code runner::run} to an executor of your own to choose the
+ * thread); {@link #start()} runs the same loop on a new (non-daemon) thread the runner owns. The client's methods and
+ * the listener are called on that one thread, one at a time. {@link #stop()} may be called from any thread, any number
+ * of times: it aborts the current stream (which ends a wait for it or for an instruction at once), cuts a reconnect
+ * wait short, interrupts a client method that is running, and waits (bounded) for the loop to end. Nothing polls.
+ * A runner is single-use.
+ *
+ * <h2>A reply the coordinator would refuse</h2>
+ * A fedlink coordinator announces the largest message it accepts. A reply above it is not sent; the runner answers
+ * that instruction with the same reply case and a non-OK status saying {@code "client error: ... the coordinator
+ * accepts at most N bytes ..."} (see {@link InstructionDispatcher#failure}), so the coordinator counts this client's
+ * failure at once, and goes on serving.
  *
  * <h2>A coordinator that is gone</h2>
  * Streams are not wait-for-ready: a refused or unresolvable address fails the attempt at once. A coordinator that
@@ -58,10 +63,6 @@ public final class ClientRunner {
 
     private static final Logger log = LoggerFactory.getLogger(ClientRunner.class);
 
-    /** How often blocking waits look at the stop flag; stop() also wakes them directly. */
-    private static final Duration POLL = Duration.ofSeconds(1);
-    /** How long a hang-up after reconnect_ins waits for the coordinator to close its side. */
-    private static final Duration HANG_UP_GRACE = Duration.ofSeconds(5);
     /** Bound of {@link #stop()}. */
     public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(10);
 
@@ -74,21 +75,9 @@ public final class ClientRunner {
     private final RandomGenerator random = new Random();
     private final String target;
     private final CompletableFuture<Void> termination = new CompletableFuture<>();
-
-    private final Object lock = new Object();
-    // Guarded by lock.
-    private Thread loopThread;
-    private Connection current;
-    private boolean stopRequested;
-    private boolean inHandler;
-    private Phase phase = Phase.NEW;
-
-    // Written by the loop thread only; read by status().
-    private volatile int sessions;
-    private volatile long instructionsAnswered;
-    private volatile int failedAttempts;
+    private final RunnerControl control;
+    private final Session.Counters counters = new Session.Counters();
     private volatile Throwable lastError;
-    private boolean interruptedFromOutside;
 
     /** A runner that tells nobody about its connection beyond its log. */
     public ClientRunner(ConnectionOperations connections, FederatedClient client, ClientRunnerSettings settings) {
@@ -109,6 +98,7 @@ public final class ClientRunner {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.listener = Objects.requireNonNull(listener, "listener");
         this.target = connections instanceof ConnectionTemplate template ? template.target() : connections.toString();
+        this.control = new RunnerControl(target);
     }
 
     /** The coordinator's address, as the {@link ConnectionTemplate} names it. */
@@ -125,11 +115,7 @@ public final class ClientRunner {
      * @throws Error                               an error thrown by the client, which ends the runner
      */
     public void run() {
-        synchronized (lock) {
-            requireNew("run()");
-            loopThread = Thread.currentThread();
-            phase = Phase.CONNECTING;
-        }
+        control.claim("run()", Thread.currentThread());
         execute();
     }
 
@@ -140,13 +126,9 @@ public final class ClientRunner {
      * @throws IllegalStateException if this runner was already started or stopped
      */
     public void start() {
-        synchronized (lock) {
-            requireNew("start()");
-            Thread thread = new Thread(this::executeQuietly, "fedlink-client-runner-" + THREADS.incrementAndGet());
-            loopThread = thread;
-            phase = Phase.CONNECTING;
-            thread.start();
-        }
+        Thread thread = new Thread(this::executeQuietly, "fedlink-client-runner-" + THREADS.incrementAndGet());
+        control.claim("start()", thread);
+        thread.start();
     }
 
     /**
@@ -169,25 +151,8 @@ public final class ClientRunner {
      *         was interrupted while waiting (its interrupt status is restored)
      */
     public boolean stop(Duration timeout) {
-        Thread runnerThread;
-        synchronized (lock) {
-            runnerThread = loopThread;
-            if (!stopRequested) {
-                stopRequested = true;
-                log.debug("Stopping the client runner for {}", target);
-                if (phase == Phase.NEW) {
-                    phase = Phase.STOPPED;
-                    termination.complete(null);
-                }
-                if (current != null) {
-                    current.abort("client runner stopped");
-                }
-                if (inHandler && runnerThread != null) {
-                    runnerThread.interrupt();
-                }
-                lock.notifyAll();
-            }
-        }
+        log.debug("Stopping the client runner for {}", target);
+        Thread runnerThread = control.requestStop(() -> termination.complete(null));
         if (runnerThread == Thread.currentThread()) {
             return false;
         }
@@ -227,18 +192,8 @@ public final class ClientRunner {
 
     /** What the runner is doing and has done, for health checks and tests. */
     public ClientRunnerStatus status() {
-        Phase now;
-        synchronized (lock) {
-            now = phase;
-        }
-        return new ClientRunnerStatus(now, sessions, instructionsAnswered, failedAttempts, lastError);
-    }
-
-    private void requireNew(String what) {
-        if (phase != Phase.NEW) {
-            throw new IllegalStateException("Cannot call " + what + " on the client runner for " + target
-                    + ": it is " + phase.name().toLowerCase(Locale.ROOT) + "; a runner is single-use, create a new one");
-        }
+        return new ClientRunnerStatus(control.phase(), counters.sessions.get(), counters.instructionsAnswered.get(),
+                counters.failedAttempts.get(), lastError);
     }
 
     private void executeQuietly() {
@@ -262,18 +217,14 @@ public final class ClientRunner {
     }
 
     private void finish(Throwable failure) {
-        synchronized (lock) {
-            loopThread = null;
-            current = null;
-            phase = failure == null ? Phase.STOPPED
-                    : failure instanceof ReconnectAttemptsExhaustedException ? Phase.GAVE_UP : Phase.FAILED;
-        }
-        if (interruptedFromOutside) {
+        control.finished(failure == null ? Phase.STOPPED
+                : failure instanceof ReconnectAttemptsExhaustedException ? Phase.GAVE_UP : Phase.FAILED);
+        if (control.wasInterruptedFromOutside()) {
             Thread.currentThread().interrupt(); // restore what the waits consumed, for the caller of run()
         }
         if (failure == null) {
             log.info("Client runner for coordinator {} stopped after {} session(s) and {} instruction(s) answered",
-                    target, sessions, instructionsAnswered);
+                    target, counters.sessions.get(), counters.instructionsAnswered.get());
             termination.complete(null);
         } else {
             if (failure instanceof ReconnectAttemptsExhaustedException) {
@@ -289,237 +240,34 @@ public final class ClientRunner {
     private void loop() {
         Backoff backoff = settings.backoff();
         int retry = 0;
-        while (!stopping()) {
-            SessionEnd end = session();
-            if (end.stopped() || stopping()) {
+        while (!control.stopping()) {
+            Session.End end = new Session(target, control, dispatcher, settings.sendHandshake(), counters, this::tell)
+                    .run(connections);
+            if (end.stopped() || control.stopping()) {
                 return;
             }
+            int failed = end.answered() > 0 ? 0 : counters.failedAttempts.incrementAndGet();
             if (end.answered() > 0) {
-                failedAttempts = 0;
+                counters.failedAttempts.set(0);
                 retry = 0;
-            } else {
-                failedAttempts++;
             }
             Duration delay;
             if (end.reconnectAfter() != null) {
                 delay = end.reconnectAfter();
             } else {
                 lastError = end.cause();
-                if (backoff.isExhausted(failedAttempts)) {
-                    throw new ReconnectAttemptsExhaustedException(target, failedAttempts, end.cause());
+                if (backoff.isExhausted(failed)) {
+                    throw new ReconnectAttemptsExhaustedException(target, failed, end.cause(), settings.settingNames());
                 }
                 delay = backoff.delay(retry++, random);
             }
-            log.info("Reconnecting to coordinator {} in {}{}", target, format(delay), failedAttempts == 0 ? ""
-                    : " (failed attempts in a row: " + failedAttempts + (backoff.maxAttempts() == 0 ? ""
+            log.info("Reconnecting to coordinator {} in {}{}", target, format(delay), failed == 0 ? ""
+                    : " (failed attempts in a row: " + failed + (backoff.maxAttempts() == 0 ? ""
                     : " of " + backoff.maxAttempts()) + ")");
-            int failed = failedAttempts;
             tell(l -> l.reconnecting(target, delay, failed));
-            if (!pause(delay)) {
+            if (!control.pause(delay)) {
                 return;
             }
-        }
-    }
-
-    /** How one stream ended. */
-    private record SessionEnd(boolean stopped, long answered, Throwable cause, Duration reconnectAfter) {
-        static SessionEnd stop(long answered) {
-            return new SessionEnd(true, answered, null, null);
-        }
-    }
-
-    /** Opens one stream and answers instructions until it ends. */
-    private SessionEnd session() {
-        Connection connection;
-        RuntimeException connectFailure = null;
-        synchronized (lock) {
-            if (stopRequested) {
-                return SessionEnd.stop(0);
-            }
-            phase = Phase.CONNECTING;
-            try {
-                connection = connections.connect(); // never blocks; holding the lock lets stop() see it at once
-                current = connection;
-            } catch (RuntimeException e) {
-                connection = null;
-                connectFailure = e;
-            }
-        }
-        if (connectFailure != null) {
-            RuntimeException cause = connectFailure;
-            log.warn("Could not connect to coordinator {}: {}", target, cause.toString());
-            tell(l -> l.connectFailed(target, cause));
-            return new SessionEnd(false, 0, cause, null);
-        }
-        boolean established = false;
-        long answered = 0;
-        try {
-            while (!connection.awaitReady(POLL)) {
-                if (stopping()) {
-                    return SessionEnd.stop(0);
-                }
-            }
-            established = true;
-            int session = ++sessions;
-            synchronized (lock) {
-                if (!stopRequested) {
-                    phase = Phase.CONNECTED;
-                }
-            }
-            log.info("Connected to coordinator {} (session {})", target, session);
-            tell(l -> l.connected(target, session));
-            if (settings.sendHandshake()) {
-                connection.dispatch(ClientMessage.getDefaultInstance());
-            }
-            while (true) {
-                Optional<ServerMessage> next = connection.consume(POLL);
-                if (next.isEmpty()) {
-                    if (stopping()) {
-                        return endByStop(answered);
-                    }
-                    continue;
-                }
-                ServerMessage instruction = next.get();
-                ClientMessage reply = handle(instruction);
-                if (reply == null) {
-                    return endByStop(answered);
-                }
-                connection.dispatch(reply);
-                answered++;
-                instructionsAnswered++;
-                failedAttempts = 0;
-                if (instruction.hasReconnectIns()) {
-                    long seconds = Math.max(0, instruction.getReconnectIns().getSeconds());
-                    hangUp(connection);
-                    if (seconds == 0) {
-                        // Flower's meaning of reconnect_ins{seconds: 0} (what a Flower server sends when training ends).
-                        log.info("Coordinator {} asked this client to disconnect and shut down", target);
-                        tell(l -> l.disconnected(target, null));
-                        tell(l -> l.shutdownRequested(target));
-                        return SessionEnd.stop(answered);
-                    }
-                    log.info("Coordinator {} asked this client to reconnect in {} s; hung up", target, seconds);
-                    tell(l -> l.disconnected(target, null));
-                    return new SessionEnd(false, answered, null, Duration.ofSeconds(seconds));
-                }
-            }
-        } catch (ConnectionClosedException | UnknownInstructionException e) {
-            if (stopping()) {
-                return established ? endByStop(answered) : SessionEnd.stop(answered);
-            }
-            if (e instanceof UnknownInstructionException) {
-                connection.abort(e.getMessage());
-            }
-            if (established) {
-                log.warn("Disconnected from coordinator {}: {}", target, e.getMessage());
-                tell(l -> l.disconnected(target, e));
-            } else {
-                log.warn("Could not connect to coordinator {}: {}", target, e.getMessage());
-                tell(l -> l.connectFailed(target, e));
-            }
-            return new SessionEnd(false, answered, e, null);
-        } catch (InterruptedException e) {
-            // Only an interrupt from outside reaches here: stop() interrupts client methods only.
-            interruptedFromOutside = true;
-            requestStopQuietly();
-            return established ? endByStop(answered) : SessionEnd.stop(answered);
-        } finally {
-            synchronized (lock) {
-                current = null;
-            }
-            connection.abort("client runner left the session");
-        }
-    }
-
-    private SessionEnd endByStop(long answered) {
-        tell(l -> l.disconnected(target, null));
-        return SessionEnd.stop(answered);
-    }
-
-    /**
-     * Calls the client for one instruction with the stop-interrupt armed.
-     *
-     * @return the reply, or {@code null} if the runner is stopping and the client was not called
-     */
-    private ClientMessage handle(ServerMessage instruction) {
-        synchronized (lock) {
-            if (stopRequested) {
-                return null;
-            }
-            inHandler = true;
-        }
-        try {
-            return dispatcher.dispatch(instruction);
-        } finally {
-            boolean stopped;
-            synchronized (lock) {
-                inHandler = false;
-                stopped = stopRequested;
-            }
-            if (stopped) {
-                Thread.interrupted(); // the interrupt came from stop(); the loop ends on the flag instead
-            }
-        }
-    }
-
-    /** Half-closes after a reconnect_ins and gives the coordinator a moment to close its side. */
-    private void hangUp(Connection connection) throws InterruptedException {
-        connection.close();
-        long deadline = System.nanoTime() + HANG_UP_GRACE.toNanos();
-        try {
-            while (!stopping()) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return;
-                }
-                connection.consume(Duration.ofNanos(Math.min(left, POLL.toNanos())))
-                        .ifPresent(message -> log.debug("Ignoring {} from {} after hanging up", message.getMsgCase(),
-                                target));
-            }
-        } catch (ConnectionClosedException e) {
-            // The coordinator closed its side: the hang-up is complete.
-        }
-    }
-
-    /**
-     * Waits {@code delay} unless stopped.
-     *
-     * @return {@code false} if the runner was stopped (or its thread interrupted) meanwhile
-     */
-    private boolean pause(Duration delay) {
-        long start = System.nanoTime();
-        long nanos = saturatedNanos(delay); // a coordinator may ask for reconnect_ins{seconds: 2^63-1}
-        synchronized (lock) {
-            if (stopRequested) {
-                return false;
-            }
-            phase = Phase.WAITING_TO_RECONNECT;
-            try {
-                while (!stopRequested) {
-                    long left = nanos - (System.nanoTime() - start);
-                    if (left <= 0) {
-                        return true;
-                    }
-                    TimeUnit.NANOSECONDS.timedWait(lock, left);
-                }
-                return false;
-            } catch (InterruptedException e) {
-                interruptedFromOutside = true;
-                stopRequested = true;
-                return false;
-            }
-        }
-    }
-
-    private boolean stopping() {
-        synchronized (lock) {
-            return stopRequested;
-        }
-    }
-
-    private void requestStopQuietly() {
-        synchronized (lock) {
-            stopRequested = true;
         }
     }
 
@@ -528,14 +276,6 @@ public final class ClientRunner {
             event.accept(listener);
         } catch (RuntimeException e) {
             log.warn("Client runner listener failed; ignoring it", e);
-        }
-    }
-
-    private static long saturatedNanos(Duration duration) {
-        try {
-            return duration.toNanos();
-        } catch (ArithmeticException e) {
-            return Long.MAX_VALUE;
         }
     }
 

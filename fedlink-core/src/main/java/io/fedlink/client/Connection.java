@@ -2,19 +2,25 @@ package io.fedlink.client;
 
 import io.fedlink.FedlinkException;
 import io.fedlink.MessageTooLargeException;
+import io.fedlink.Setting;
+import io.fedlink.SettingNames;
 import io.fedlink.proto.ClientMessage;
 import io.fedlink.proto.FlowerServiceGrpc;
 import io.fedlink.proto.ServerMessage;
 import io.fedlink.wire.MessageSizeHeader;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
 import io.grpc.ClientInterceptors;
+import io.grpc.ForwardingClientCall;
+import io.grpc.ForwardingClientCallListener;
 import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.ClientResponseObserver;
-import io.grpc.stub.MetadataUtils;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
@@ -37,6 +43,7 @@ public final class Connection implements AutoCloseable {
     }
 
     private final String target;
+    private final SettingNames names;
     private final AtomicReference<Metadata> responseHeaders = new AtomicReference<>();
     private final BlockingQueue<Object> inbound = new LinkedBlockingQueue<>();
     private final ClientCallStreamObserver<ClientMessage> outbound;
@@ -46,13 +53,19 @@ public final class Connection implements AutoCloseable {
     private volatile End end;
     private boolean halfClosed;
 
-    Connection(Channel channel, CallOptions callOptions, String target) {
+    Connection(Channel channel, CallOptions callOptions, String target, SettingNames names) {
         this.target = target;
+        this.names = names;
         Receiver receiver = new Receiver();
-        Channel capturing = ClientInterceptors.intercept(channel,
-                MetadataUtils.newCaptureMetadataInterceptor(responseHeaders, new AtomicReference<>()));
+        Channel capturing = ClientInterceptors.intercept(channel, new HeadersInterceptor());
         ClientCalls.asyncBidiStreamingCall(capturing.newCall(FlowerServiceGrpc.getJoinMethod(), callOptions), receiver);
         this.outbound = receiver.requests;
+    }
+
+    /** The stream is established: the transport is ready for it, or the coordinator has answered with headers. */
+    private void established() {
+        ready = true;
+        readyOrEnded.countDown();
     }
 
     /**
@@ -79,6 +92,30 @@ public final class Connection implements AutoCloseable {
     public Optional<ServerMessage> consume(Duration timeout) throws InterruptedException {
         Object next = inbound.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
         return next == null ? Optional.empty() : Optional.of(unwrap(next));
+    }
+
+    /**
+     * Blocks until the next instruction arrives; for a caller that ends the wait by aborting the stream.
+     *
+     * @throws ConnectionClosedException if the stream has ended (or ends while waiting)
+     * @throws InterruptedException      if the waiting thread is interrupted
+     */
+    ServerMessage take() throws InterruptedException {
+        return unwrap(inbound.take());
+    }
+
+    /**
+     * Blocks until the stream is established (see {@link #awaitReady(Duration)}); for a caller that ends the wait by
+     * aborting the stream.
+     *
+     * @throws ConnectionClosedException if the stream ended before it was established
+     * @throws InterruptedException      if the waiting thread is interrupted
+     */
+    void awaitEstablished() throws InterruptedException {
+        readyOrEnded.await();
+        if (!ready) {
+            throw closed(end);
+        }
     }
 
     /**
@@ -113,7 +150,8 @@ public final class Connection implements AutoCloseable {
         if (limit != null && message.getSerializedSize() > limit) {
             throw new MessageTooLargeException("Did not send a message of " + message.getSerializedSize() + " bytes to "
                     + target + ": the coordinator accepts at most " + limit
-                    + " bytes; raise fedlink.server.max-message-size on the coordinator", message.getSerializedSize(), limit);
+                    + " bytes; raise " + names.of(Setting.SERVER_MAX_MESSAGE_SIZE) + " on the coordinator",
+                    message.getSerializedSize(), limit);
         }
         synchronized (writeLock) {
             if (halfClosed) {
@@ -169,8 +207,9 @@ public final class Connection implements AutoCloseable {
             message = "Coordinator " + target + " closed the stream";
         } else if (status.getCode() == Status.Code.RESOURCE_EXHAUSTED) {
             message = "Stream to " + target + " failed: " + status.getCode() + ": " + status.getDescription()
-                    + ". If a message was too large, raise fedlink.server.max-message-size on the coordinator"
-                    + " (for what this client sends) or fedlink.client.max-message-size here (for what it receives)";
+                    + ". If a message was too large, raise " + names.of(Setting.SERVER_MAX_MESSAGE_SIZE)
+                    + " on the coordinator (for what this client sends) or " + names.of(Setting.CLIENT_MAX_MESSAGE_SIZE)
+                    + " here (for what it receives)";
         } else {
             message = "Stream to " + target + " failed: " + status.getCode()
                     + (status.getDescription() == null ? "" : ": " + status.getDescription())
@@ -178,17 +217,17 @@ public final class Connection implements AutoCloseable {
                     + (status.getCause() == null || status.getCause().getMessage() == null ? ""
                     : " (" + status.getCause().getMessage() + ")");
             if (hasCause(ended.cause(), javax.net.ssl.SSLException.class)) {
-                message += ". The TLS handshake with the coordinator failed: grpc.client.fedlink.negotiation-type must"
-                        + " match what the coordinator serves (plaintext or TLS), and with TLS its certificate must be"
-                        + " trusted (grpc.client.fedlink.security.trust-store or trust-cert-collection)";
-            } else if (status.getCode() == Status.Code.UNAVAILABLE && status.getDescription() != null
-                    && status.getDescription().contains("Network closed for unknown reason")) {
-                message += ". If the coordinator serves TLS, set grpc.client.fedlink.negotiation-type=TLS";
+                message += ". The TLS handshake with the coordinator failed: " + names.of(Setting.CLIENT_TRANSPORT_SECURITY)
+                        + " must match what the coordinator serves (plaintext or TLS), and with TLS its certificate"
+                        + " must be trusted (" + names.of(Setting.CLIENT_TRUSTED_CERTIFICATES) + ")";
+            } else if (mayBePlaintextAgainstTls(status)) {
+                message += ". If the coordinator serves TLS, set " + names.of(Setting.CLIENT_TRANSPORT_SECURITY) + " to TLS";
             }
             if (isTooManyPings(status)) {
-                message += ". The coordinator permits fewer keepalive pings than this client sends: raise"
-                        + " grpc.client.fedlink.keep-alive-time (a Flower server tolerates one ping per 5 minutes on an"
-                        + " idle stream) or lower fedlink.server.keepalive.permit-time on a fedlink coordinator";
+                message += ". The coordinator permits fewer keepalive pings than this client sends: raise "
+                        + names.of(Setting.CLIENT_KEEPALIVE_TIME) + " (a Flower server tolerates one ping per 5 minutes"
+                        + " on an idle stream) or lower " + names.of(Setting.SERVER_KEEPALIVE_PERMIT_TIME)
+                        + " on a fedlink coordinator";
             }
         }
         return new ConnectionClosedException(message, status, ended.cause());
@@ -203,11 +242,49 @@ public final class Connection implements AutoCloseable {
         return false;
     }
 
+    /**
+     * A TLS server that receives plaintext closes the connection: grpc-java reports UNAVAILABLE "Network closed for
+     * unknown reason", or, when the server's reset arrives first (a loaded machine), "Connection reset by peer".
+     */
+    private static boolean mayBePlaintextAgainstTls(Status status) {
+        if (status.getCode() != Status.Code.UNAVAILABLE) {
+            return false;
+        }
+        String description = status.getDescription() == null ? "" : status.getDescription();
+        String cause = status.getCause() == null || status.getCause().getMessage() == null ? ""
+                : status.getCause().getMessage();
+        return description.contains("Network closed for unknown reason") || cause.contains("Connection reset by peer");
+    }
+
     /** GOAWAY ENHANCE_YOUR_CALM "too_many_pings": grpc-java reports it as UNAVAILABLE "Too many pings". */
     private static boolean isTooManyPings(Status status) {
         String description = status.getDescription();
         return description != null
                 && description.toLowerCase(Locale.ROOT).replace('_', ' ').contains("too many pings");
+    }
+
+    /**
+     * Keeps the coordinator's response headers (its announced message limit) and counts them as the stream being
+     * established: over the in-process transport a stream is "ready" only once the server asks for a message, which a
+     * fedlink coordinator does only when it expects a reply, but it sends its headers as the stream opens.
+     */
+    private final class HeadersInterceptor implements ClientInterceptor {
+        @Override
+        public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
+            return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
+                @Override
+                public void start(Listener<R> listener, Metadata headers) {
+                    super.start(new ForwardingClientCallListener.SimpleForwardingClientCallListener<>(listener) {
+                        @Override
+                        public void onHeaders(Metadata received) {
+                            responseHeaders.set(received);
+                            established();
+                            super.onHeaders(received);
+                        }
+                    }, headers);
+                }
+            };
+        }
     }
 
     private final class Receiver implements ClientResponseObserver<ClientMessage, ServerMessage> {
@@ -217,10 +294,7 @@ public final class Connection implements AutoCloseable {
         public void beforeStart(ClientCallStreamObserver<ClientMessage> requestStream) {
             this.requests = requestStream;
             // gRPC calls this once the stream is allocated on a connected transport (and again after flow control).
-            requestStream.setOnReadyHandler(() -> {
-                ready = true;
-                readyOrEnded.countDown();
-            });
+            requestStream.setOnReadyHandler(Connection.this::established);
         }
 
         @Override

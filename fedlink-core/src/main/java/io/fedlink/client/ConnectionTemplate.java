@@ -1,5 +1,6 @@
 package io.fedlink.client;
 
+import io.fedlink.SettingNames;
 import io.fedlink.wire.MessageSizeHeader;
 import io.grpc.CallCredentials;
 import io.grpc.CallOptions;
@@ -30,6 +31,7 @@ public class ConnectionTemplate implements ConnectionOperations {
     private final ManagedChannel managedChannel;
     private final CallOptions callOptions;
     private final String target;
+    private final SettingNames settingNames;
 
     /**
      * @param channel        channel to the coordinator (its address, TLS and keepalive come from the channel)
@@ -45,6 +47,15 @@ public class ConnectionTemplate implements ConnectionOperations {
      *                    or {@code null} for none
      */
     public ConnectionTemplate(Channel channel, int maxMessageSize, String target, CallCredentials credentials) {
+        this(channel, maxMessageSize, target, credentials, SettingNames.neutral());
+    }
+
+    /**
+     * @param settingNames how error messages name the settings to change (on this client and on the coordinator)
+     */
+    public ConnectionTemplate(Channel channel, int maxMessageSize, String target, CallCredentials credentials,
+                              SettingNames settingNames) {
+        this.settingNames = Objects.requireNonNull(settingNames, "settingNames");
         this.managedChannel = channel instanceof ManagedChannel managed ? managed : null;
         this.channel = ClientInterceptors.intercept(Objects.requireNonNull(channel, "channel"),
                 MetadataUtils.newAttachHeadersInterceptor(MessageSizeHeader.of(maxMessageSize)));
@@ -65,7 +76,7 @@ public class ConnectionTemplate implements ConnectionOperations {
         if (managedChannel != null && managedChannel.getState(false) == ConnectivityState.TRANSIENT_FAILURE) {
             managedChannel.resetConnectBackoff();
         }
-        return new Connection(channel, callOptions, target);
+        return new Connection(channel, callOptions, target, settingNames);
     }
 
     /** The coordinator's address, as configured. */

@@ -84,6 +84,33 @@ public final class InstructionDispatcher {
         };
     }
 
+    /**
+     * The reply that tells the coordinator this client failed {@code instruction} because of {@code failure}: the
+     * instruction's reply case with its {@code *_NOT_IMPLEMENTED} code and {@code "client error: ..."} (for example
+     * when the real reply could not be sent). A {@code reconnect_ins} is still answered with its
+     * {@code disconnect_res}.
+     *
+     * @throws UnknownInstructionException as {@link #dispatch}
+     */
+    public ClientMessage failure(ServerMessage instruction, Throwable failure) {
+        Objects.requireNonNull(failure, "failure");
+        return switch (instruction.getMsgCase()) {
+            case GET_PROPERTIES_INS -> ClientMessage.newBuilder().setGetPropertiesRes(ClientMessage.GetPropertiesRes
+                    .newBuilder().setStatus(status(Code.GET_PROPERTIES_NOT_IMPLEMENTED, failure))).build();
+            case GET_PARAMETERS_INS -> ClientMessage.newBuilder().setGetParametersRes(ClientMessage.GetParametersRes
+                    .newBuilder().setStatus(status(Code.GET_PARAMETERS_NOT_IMPLEMENTED, failure))).build();
+            case FIT_INS -> ClientMessage.newBuilder().setFitRes(ClientMessage.FitRes.newBuilder()
+                    .setStatus(status(Code.FIT_NOT_IMPLEMENTED, failure))).build();
+            case EVALUATE_INS -> ClientMessage.newBuilder().setEvaluateRes(ClientMessage.EvaluateRes.newBuilder()
+                    .setStatus(status(Code.EVALUATE_NOT_IMPLEMENTED, failure))).build();
+            case RECONNECT_INS, MSG_NOT_SET -> dispatch(instruction);
+        };
+    }
+
+    private static Status status(Code code, Throwable failure) {
+        return Status.newBuilder().setCode(code).setMessage(CLIENT_ERROR_PREFIX + describe(failure)).build();
+    }
+
     /** Calls the handler; if it fails, builds the reply case from a non-OK status with {@code errorCode}. */
     private <R> R call(ServerMessage instruction, Code errorCode, Supplier<R> handler, Function<Status, R> errorReply) {
         String name = Instructions.name(instruction.getMsgCase());
@@ -98,10 +125,7 @@ public final class InstructionDispatcher {
             failure = e;
         }
         log.warn("FederatedClient failed to handle {}; answering with status {}", name, errorCode, failure);
-        return errorReply.apply(Status.newBuilder()
-                .setCode(errorCode)
-                .setMessage(CLIENT_ERROR_PREFIX + describe(failure))
-                .build());
+        return errorReply.apply(status(errorCode, failure));
     }
 
     private static String describe(Throwable failure) {

@@ -1,6 +1,8 @@
 package io.fedlink.client;
 
 import io.fedlink.FedlinkException;
+import io.fedlink.Setting;
+import io.fedlink.SettingNames;
 
 /**
  * A {@link ClientRunner} gave up: {@link Backoff#maxAttempts()} connection attempts in a row ended without a single
@@ -11,12 +13,15 @@ public class ReconnectAttemptsExhaustedException extends FedlinkException {
     private final String target;
     private final int attempts;
 
-    public ReconnectAttemptsExhaustedException(String target, int attempts, Throwable cause) {
+    /**
+     * @param names how the message names {@link Setting#RECONNECT_MAX_ATTEMPTS}
+     */
+    public ReconnectAttemptsExhaustedException(String target, int attempts, Throwable cause, SettingNames names) {
         super("Gave up connecting to coordinator " + target + ": " + attempts + " attempt(s) in a row ended without an"
-                + " instruction (fedlink.client.reconnect.max-attempts=" + attempts + ")"
+                + " instruction (" + names.of(Setting.RECONNECT_MAX_ATTEMPTS) + "=" + attempts + ")"
                 + (cause == null ? "" : "; last error: " + cause.getMessage())
                 + ". Check that the coordinator runs and is reachable at " + target
-                + ", or raise fedlink.client.reconnect.max-attempts (0 retries forever)", cause);
+                + ", or raise " + names.of(Setting.RECONNECT_MAX_ATTEMPTS) + " (0 retries forever)", cause);
         this.target = target;
         this.attempts = attempts;
     }

@@ -31,20 +31,24 @@ import org.slf4j.LoggerFactory;
  *
  * <p>At most {@link #maxInFlight()} instructions are outstanding at once: the first ones go out together,
  * and each completion lets the next client's instruction go out (a window over
- * {@link ClientProxy#runAsync(ServerMessage, Duration)} futures; no thread per client). Each call is bounded by
- * {@link #replyTimeout()}, counted from when that client's instruction went out, so clients waiting for a
- * slot are not penalised. A reply counts as a failure when its in-band {@code Status} is not {@code OK}
- * ({@link ClientStatusException}).
+ * {@link ClientProxy#runAsync(ServerMessage, Duration, java.util.concurrent.CompletionStage)} futures; no thread per
+ * client). Each call is bounded by {@link #replyTimeout()}, counted by the client's stream from when that client's
+ * instruction has gone out to the network (see {@link io.fedlink.server.FlowControl}), so clients waiting for a slot,
+ * for the shared uplink or for their turn to upload are not penalised. A large reply keeps the coordinator's receive
+ * permit until the handler has taken it, so with every instruction out at once the updates still arrive one (or
+ * {@code largeRepliesAtOnce}) at a time. A reply counts as a failure when its in-band {@code Status} is not
+ * {@code OK} ({@link ClientStatusException}).
  *
- * <p>Every method blocks the calling thread until each client has answered, failed or timed out: at most
- * about {@code ceil(clients / maxInFlight) * replyTimeout} plus the time the handler takes. Completions are
- * handed over from gRPC and timer threads through a queue; the {@link ReplyHandler} runs on the calling
- * thread, one reply at a time. A {@code FanOut} holds no state between calls and may be shared.
+ * <p>Every method blocks the calling thread until each client has answered, failed or timed out. Each stream bounds
+ * its own call; as a backstop for proxies that never complete a call, the fan-out gives up on every call still
+ * outstanding once none has completed for {@code replyTimeout} plus a grace. Completions are handed over from gRPC
+ * and timer threads through a queue; the {@link ReplyHandler} runs on the calling thread, one reply at a time. A
+ * {@code FanOut} holds no state between calls and may be shared.
  */
 public final class FanOut {
 
     private static final Logger log = LoggerFactory.getLogger(FanOut.class);
-    /** Extra wait past the stream's own reply timeout before the fan-out gives up on a call by itself. */
+    /** Extra wait past the streams' own reply timeout before the fan-out gives up on its calls by itself. */
     private static final Duration MIN_GRACE = Duration.ofSeconds(1);
 
     private final int maxInFlight;
@@ -143,7 +147,8 @@ public final class FanOut {
     private record Completion(int index, ClientMessage reply, Throwable error) {
     }
 
-    private record Call(ClientProxy client, ServerMessage.MsgCase instruction, long deadline) {
+    /** One instruction outstanding; {@code handled} completes once the fan-out is done with its reply. */
+    private record Call(ClientProxy client, ServerMessage.MsgCase instruction, CompletableFuture<Void> handled) {
     }
 
     /** The state of one fan-out; confined to the calling thread except for the completion queue. */
@@ -156,6 +161,7 @@ public final class FanOut {
         private final List<ClientProxy> answered = new ArrayList<>();
         private final List<ClientFailure> failures = new ArrayList<>();
         private final long started = System.nanoTime();
+        private long lastProgress = started;
         private int next;
 
         Run(List<ClientProxy> targets, Function<? super ClientProxy, ServerMessage> instructionFor, ReplyHandler handler) {
@@ -165,27 +171,35 @@ public final class FanOut {
         }
 
         FanOutSummary execute() throws InterruptedException {
-            while (true) {
-                fillWindow();
-                if (inFlight.isEmpty()) {
-                    break; // fillWindow sends until the window is full or nobody is left
+            try {
+                while (true) {
+                    fillWindow();
+                    if (inFlight.isEmpty()) {
+                        break; // fillWindow sends until the window is full or nobody is left
+                    }
+                    long wait = lastProgress + guardNanos - System.nanoTime();
+                    Completion completion = completions.poll(Math.max(0, wait), TimeUnit.NANOSECONDS);
+                    if (completion == null) {
+                        if (System.nanoTime() - lastProgress >= guardNanos) {
+                            giveUpOnAll();
+                        }
+                        continue;
+                    }
+                    Call call = inFlight.remove(completion.index());
+                    if (call == null) {
+                        continue; // already given up on
+                    }
+                    lastProgress = System.nanoTime();
+                    fillWindow();
+                    try {
+                        handle(call, completion);
+                    } finally {
+                        call.handled().complete(null);
+                    }
                 }
-                long now = System.nanoTime();
-                long earliest = Long.MAX_VALUE;
-                for (Call call : inFlight.values()) {
-                    earliest = Math.min(earliest, call.deadline());
-                }
-                Completion completion = completions.poll(Math.max(0, earliest - now), TimeUnit.NANOSECONDS);
-                if (completion == null) {
-                    expireOverdue(System.nanoTime());
-                    continue;
-                }
-                Call call = inFlight.remove(completion.index());
-                if (call == null) {
-                    continue; // already given up on by expireOverdue
-                }
-                fillWindow();
-                handle(call, completion);
+            } finally {
+                // Interrupted: the streams keep no receive permit for replies nobody will handle.
+                inFlight.values().forEach(call -> call.handled().complete(null));
             }
             return new FanOutSummary(targets.size(), answered, failures, Duration.ofNanos(System.nanoTime() - started));
         }
@@ -200,14 +214,17 @@ public final class FanOut {
             ClientProxy client = targets.get(index);
             ServerMessage instruction;
             CompletableFuture<ClientMessage> reply;
+            CompletableFuture<Void> handled = new CompletableFuture<>();
             try {
                 instruction = Objects.requireNonNull(instructionFor.apply(client), "instructionFor returned null");
-                reply = Objects.requireNonNull(client.runAsync(instruction, replyTimeout), "runAsync returned null");
+                reply = Objects.requireNonNull(client.runAsync(instruction, replyTimeout, handled),
+                        "runAsync returned null");
             } catch (RuntimeException e) {
+                handled.complete(null);
                 fail(client, e);
                 return;
             }
-            inFlight.put(index, new Call(client, instruction.getMsgCase(), System.nanoTime() + guardNanos));
+            inFlight.put(index, new Call(client, instruction.getMsgCase(), handled));
             reply.whenComplete((message, error) -> completions.add(new Completion(index, message, error)));
         }
 
@@ -233,18 +250,17 @@ public final class FanOut {
             }
         }
 
-        private void expireOverdue(long now) {
-            inFlight.entrySet().removeIf(entry -> {
-                Call call = entry.getValue();
-                if (call.deadline() - now > 0) {
-                    return false;
-                }
+        /** No call has completed for the whole guard: the streams are not timing their calls out; give up. */
+        private void giveUpOnAll() {
+            for (Call call : inFlight.values()) {
                 String id = call.client().id();
                 fail(call.client(), new ClientReplyTimeoutException(id, "Client " + id + " did not complete "
                         + Instructions.name(call.instruction()) + " within " + replyTimeout
                         + " (its stream did not time the call out by itself; the fan-out gave up)", replyTimeout));
-                return true;
-            });
+                call.handled().complete(null);
+            }
+            inFlight.clear();
+            lastProgress = System.nanoTime();
         }
 
         private void fail(ClientProxy client, Throwable error) {

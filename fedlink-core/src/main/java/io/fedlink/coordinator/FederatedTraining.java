@@ -131,7 +131,8 @@ public final class FederatedTraining {
     /**
      * Asks a running {@link #run()} to stop and waits up to {@code timeout} for it to end. The round in progress is
      * abandoned (its outstanding instructions' replies are discarded); a round whose checkpoint is being saved is
-     * saved first.
+     * saved first. Asked while no run is going on (a run about to start on another thread, say), it ends the next
+     * {@code run()} at once with {@link InterruptedException}.
      *
      * @return whether no run is going on any more
      */

@@ -25,14 +25,19 @@ final class RunControl {
      * Marks the calling thread as the one running.
      *
      * @throws IllegalStateException if another run is going on
+     * @throws InterruptedException  if a stop was asked while no run was going on (a run started on another thread
+     *                               and stopped before it got here); the stop is used up
      */
-    void begin() {
+    void begin() throws InterruptedException {
         synchronized (lock) {
             if (runner != null) {
                 throw new IllegalStateException("this FederatedTraining is already running");
             }
+            if (stopRequested) {
+                stopRequested = false;
+                throw new InterruptedException("Training stopped before it started");
+            }
             runner = Thread.currentThread();
-            stopRequested = false;
         }
     }
 
@@ -40,11 +45,12 @@ final class RunControl {
     void end() {
         synchronized (lock) {
             runner = null;
+            stopRequested = false;
             lock.notifyAll();
         }
     }
 
-    /** Asks the running thread to stop: interrupts it unless it is saving. */
+    /** Asks the running thread to stop: interrupts it unless it is saving; with no run going on, the next one stops. */
     void requestStop() {
         synchronized (lock) {
             stopRequested = true;

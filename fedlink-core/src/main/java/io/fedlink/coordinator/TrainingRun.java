@@ -3,6 +3,7 @@ package io.fedlink.coordinator;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,16 +42,28 @@ public class TrainingRun {
      *
      * @throws IllegalStateException if it was started before
      */
-    public synchronized void start() {
+    public void start() {
+        start(code -> { });
+    }
+
+    /**
+     * Starts the training on a new thread named {@code fedlink-training}; when it ends by itself (its rounds played,
+     * or an error), calls {@code onEnd} on that thread with {@link #exitCode()}, after {@link #result()} completed.
+     * A run ended by {@link #stop} or an interrupt (the application shutting down, say) does not call it.
+     *
+     * @throws IllegalStateException if it was started before
+     */
+    public synchronized void start(IntConsumer onEnd) {
+        Objects.requireNonNull(onEnd, "onEnd");
         if (phase != Phase.NOT_STARTED) {
             throw new IllegalStateException("this training run was already started");
         }
         phase = Phase.RUNNING;
-        Thread thread = new Thread(this::run, "fedlink-training");
+        Thread thread = new Thread(() -> run(onEnd), "fedlink-training");
         thread.start();
     }
 
-    private void run() {
+    private void run(IntConsumer onEnd) {
         try {
             TrainingResult outcome = training.run();
             boolean all = outcome.history().size() == training.rounds()
@@ -61,11 +74,13 @@ public class TrainingRun {
             log.info("Training stopped: {}", e.getMessage());
             phase = Phase.FAILED;
             result.completeExceptionally(e);
+            return;
         } catch (RuntimeException | Error e) {
             log.error("Training failed", e);
             phase = Phase.FAILED;
             result.completeExceptionally(e);
         }
+        onEnd.accept(exitCode());
     }
 
     /** The training this run plays. */

@@ -1,5 +1,7 @@
 package io.fedlink.server;
 
+import io.fedlink.Setting;
+import io.fedlink.SettingNames;
 import io.fedlink.proto.ClientMessage;
 import io.fedlink.proto.FlowerServiceGrpc;
 import io.fedlink.proto.ServerMessage;
@@ -22,6 +24,8 @@ import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.SocketAddress;
 import java.util.List;
 import java.util.Objects;
@@ -49,6 +53,9 @@ public class ClientManagerServicer implements FlowerServiceGrpc.AsyncService, Bi
     private final ScheduledExecutorService timer;
     private final boolean ownsTimer;
     private final List<InstructionListener> instructionListeners = new CopyOnWriteArrayList<>();
+    private final MethodDescriptor.Marshaller<ServerMessage> responseMarshaller =
+            FlowerServiceGrpc.getJoinMethod().getResponseMarshaller();
+    private final StreamResources resources;
     private volatile ClientAuthenticator authenticator;
 
     /** A servicer with its own reply-timeout thread, stopped by {@link #close()}. */
@@ -71,6 +78,10 @@ public class ClientManagerServicer implements FlowerServiceGrpc.AsyncService, Bi
         this.proxyFactory = Objects.requireNonNull(proxyFactory, "proxyFactory");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.timer = Objects.requireNonNull(timer, "timer");
+        FlowControl flowControl = settings.flowControl();
+        this.resources = new StreamResources(settings, timer, new InstructionReporter(instructionListeners),
+                this::marshalledSize, new SharedBudget(flowControl.sendBudget()),
+                new SharedBudget(flowControl.largeRepliesAtOnce()));
     }
 
     /**
@@ -83,12 +94,13 @@ public class ClientManagerServicer implements FlowerServiceGrpc.AsyncService, Bi
     public ServerServiceDefinition bindService() {
         MethodDescriptor<ClientMessage, ServerMessage> generated = FlowerServiceGrpc.getJoinMethod();
         MethodDescriptor<ClientMessage, ServerMessage> join = generated.toBuilder(
-                new ClientMessageMarshaller(generated.getRequestMarshaller()), generated.getResponseMarshaller()).build();
+                new ClientMessageMarshaller(generated.getRequestMarshaller()), responseMarshaller).build();
         ServiceDescriptor service = ServiceDescriptor.newBuilder(FlowerServiceGrpc.SERVICE_NAME)
                 .setSchemaDescriptor(FlowerServiceGrpc.getServiceDescriptor().getSchemaDescriptor()).addMethod(join).build();
         ServerServiceDefinition definition = ServerServiceDefinition.builder(service)
                 .addMethod(join, ServerCalls.asyncBidiStreamingCall(this::join)).build();
-        return ServerInterceptors.intercept(definition, new CallContextInterceptor(settings.maxMessageSize(), authenticator));
+        return ServerInterceptors.intercept(definition, new CallContextInterceptor(settings.maxMessageSize(), authenticator,
+                settings.settingNames()));
     }
 
     @Override
@@ -118,16 +130,30 @@ public class ClientManagerServicer implements FlowerServiceGrpc.AsyncService, Bi
         ServerCallStreamObserver<ServerMessage> responses = (ServerCallStreamObserver<ServerMessage>) responseObserver;
         String peer = Objects.requireNonNullElse(ClientCallContext.PEER.get(), "unknown");
         StreamBridge bridge = new StreamBridge(UUID.randomUUID().toString(), peer, ClientCallContext.IDENTITY.get(),
-                ClientCallContext.CLIENT_MAX_MESSAGE_SIZE.get(), responses, timer, settings, instructionListeners);
-        ClientProxy proxy = proxyFactory.create(bridge);
-        bridge.onClose(reason -> clientManager.unregister(proxy, reason));
+                ClientCallContext.CLIENT_MAX_MESSAGE_SIZE.get(), responses, resources);
+        // Flow control both ways: the bridge asks for a client's message only when it expects a reply (and, for a
+        // large one, holds a receive permit), and learns from onReady when an instruction has gone out.
+        responses.disableAutoRequest();
+        responses.setOnReadyHandler(bridge::onReady);
         responses.setOnCancelHandler(bridge::onCancelled);
         // gRPC closes the call by itself when handling a message fails (an OutOfMemoryError while parsing, say) and
         // reports that as a normal close: the client is gone all the same.
         responses.setOnCloseHandler(bridge::onCallClosed);
-        if (!clientManager.register(proxy)) {
+        boolean registered;
+        try {
+            ClientProxy proxy = proxyFactory.create(bridge);
+            bridge.onClose(reason -> clientManager.unregister(proxy, reason));
+            registered = clientManager.register(proxy);
+        } catch (RuntimeException e) {
+            // Thrown out of join(), it would make gRPC close the call without telling the bridge: a registered ghost.
+            String why = "Coordinator could not register client " + bridge.id() + " (" + peer + "): " + e;
+            log.error(why, e);
+            bridge.reject(Status.INTERNAL.withDescription(why));
+            return bridge;
+        }
+        if (!registered) {
             String why = "Coordinator refused client " + bridge.id() + " (" + peer + "): " + clientManager.numAvailable()
-                    + " clients are connected, the most it accepts (fedlink.server.max-clients)";
+                    + " clients are connected, the most it accepts (" + settings.settingNames().of(Setting.MAX_CLIENTS) + ")";
             log.warn(why);
             bridge.reject(Status.RESOURCE_EXHAUSTED.withDescription(why));
         } else {
@@ -148,6 +174,35 @@ public class ClientManagerServicer implements FlowerServiceGrpc.AsyncService, Bi
     /** Adds a listener told of every instruction's outcome on every stream. */
     public void addInstructionListener(InstructionListener listener) {
         instructionListeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** The settings every stream of this servicer follows. */
+    public StreamSettings settings() {
+        return settings;
+    }
+
+    /** Bytes of instructions queued for sending now, across all streams (bounded by the send budget). */
+    public long bytesQueuedForSending() {
+        return resources.sendBudget().used();
+    }
+
+    /** Large replies being received now (or received and not yet handled), across all streams. */
+    public int largeRepliesReceiving() {
+        return (int) resources.receivePermits().used();
+    }
+
+    /** Streams whose large reply waits for a receive permit now. */
+    public int largeRepliesWaiting() {
+        return resources.receivePermits().waiting();
+    }
+
+    /** The marshalled length of an instruction: the bytes the Join method writes for it. */
+    private int marshalledSize(ServerMessage instruction) {
+        try (InputStream stream = responseMarshaller.stream(instruction)) {
+            return stream.available(); // gRPC's marshallers know the length of what they write without writing it
+        } catch (IOException e) {
+            return instruction.getSerializedSize();
+        }
     }
 
     /** Closes every client stream, for example before the application shuts down. */
@@ -185,10 +240,12 @@ public class ClientManagerServicer implements FlowerServiceGrpc.AsyncService, Bi
     private static final class CallContextInterceptor implements ServerInterceptor {
         private final int maxMessageSize;
         private final ClientAuthenticator authenticator;
+        private final SettingNames settingNames;
 
-        CallContextInterceptor(int maxMessageSize, ClientAuthenticator authenticator) {
+        CallContextInterceptor(int maxMessageSize, ClientAuthenticator authenticator, SettingNames settingNames) {
             this.maxMessageSize = maxMessageSize;
             this.authenticator = authenticator;
+            this.settingNames = settingNames;
         }
 
         @Override
@@ -202,7 +259,7 @@ public class ClientManagerServicer implements FlowerServiceGrpc.AsyncService, Bi
                     log.warn("Refused an unauthenticated client from {}", address);
                     call.close(Status.UNAUTHENTICATED.withDescription("fedlink coordinator refused the client from "
                             + address + ": missing or unknown token; send 'authorization: Bearer <token>'"
-                            + " (fedlink.client.auth.token)"), new Metadata());
+                            + " (" + settingNames.of(Setting.CLIENT_AUTH_TOKEN) + ")"), new Metadata());
                     return new ServerCall.Listener<>() { };
                 }
                 context = context.withValue(ClientCallContext.IDENTITY, identity.get());

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 
 /**
@@ -75,6 +76,15 @@ public abstract class ClientProxy {
     /** Sends an instruction without blocking; the future fails after {@code timeout}. See {@link ClientStream#send}. */
     public CompletableFuture<ClientMessage> runAsync(ServerMessage instruction, Duration timeout) {
         return stream.send(instruction, timeout);
+    }
+
+    /**
+     * As {@link #runAsync(ServerMessage, Duration)}, keeping a large reply's receive permit until {@code handled}
+     * completes; see {@link ClientStream#send(ServerMessage, Duration, CompletionStage)}. The fan-out calls this.
+     */
+    public CompletableFuture<ClientMessage> runAsync(ServerMessage instruction, Duration timeout,
+                                                     CompletionStage<?> handled) {
+        return stream.send(instruction, timeout, handled);
     }
 
     /**

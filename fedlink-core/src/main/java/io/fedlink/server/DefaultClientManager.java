@@ -1,6 +1,8 @@
 package io.fedlink.server;
 
 import io.fedlink.FedlinkException;
+import io.fedlink.Setting;
+import io.fedlink.SettingNames;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -20,9 +22,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The default {@link ClientManager}: an insertion-ordered map guarded by one lock whose condition wakes
- * quorum waiters on every registration. Listeners run after the lock is released. A quorum wait of
+ * quorum waiters on every registration. Listeners run after the lock is released, each on its own: one that throws
+ * is logged and changes nothing for the registry or the listeners after it. A quorum wait of
  * {@link #getClients} or {@link #sample} that lasts logs what it waits for every 10 seconds:
- * {@code waiting for quorum: 1/3 clients connected (fedlink.server.quorum.min-clients=3, timeout in 1m40s)}.
+ * {@code waiting for quorum: 1/3 clients connected (minClients=3, timeout in 1m40s)}.
  */
 public class DefaultClientManager implements ClientManager {
 
@@ -32,6 +35,7 @@ public class DefaultClientManager implements ClientManager {
     private final Duration quorumTimeout;
     private final int maxClients;
     private final Duration quorumLogInterval;
+    private final SettingNames settingNames;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final Map<String, ClientProxy> clients = new LinkedHashMap<>();
@@ -42,11 +46,24 @@ public class DefaultClientManager implements ClientManager {
      * @param maxClients    registrations beyond this many are refused
      */
     public DefaultClientManager(Duration quorumTimeout, int maxClients) {
-        this(quorumTimeout, maxClients, QUORUM_LOG_INTERVAL);
+        this(quorumTimeout, maxClients, SettingNames.neutral());
+    }
+
+    /**
+     * @param settingNames how quorum logs and {@link QuorumTimeoutException} name the settings to change
+     */
+    public DefaultClientManager(Duration quorumTimeout, int maxClients, SettingNames settingNames) {
+        this(quorumTimeout, maxClients, QUORUM_LOG_INTERVAL, settingNames);
     }
 
     /** As the public constructor, logging a lasting quorum wait every {@code quorumLogInterval} (for tests). */
     DefaultClientManager(Duration quorumTimeout, int maxClients, Duration quorumLogInterval) {
+        this(quorumTimeout, maxClients, quorumLogInterval, SettingNames.neutral());
+    }
+
+    private DefaultClientManager(Duration quorumTimeout, int maxClients, Duration quorumLogInterval,
+                                 SettingNames settingNames) {
+        this.settingNames = Objects.requireNonNull(settingNames, "settingNames");
         this.quorumTimeout = Objects.requireNonNull(quorumTimeout, "quorumTimeout");
         if (maxClients < 1) {
             throw new IllegalArgumentException("maxClients must be at least 1, was " + maxClients);
@@ -76,7 +93,14 @@ public class DefaultClientManager implements ClientManager {
             lock.unlock();
         }
         log.debug("Registered {}", client);
-        listeners.forEach(listener -> listener.registered(client));
+        for (ClientManagerListener listener : listeners) {
+            try {
+                listener.registered(client);
+            } catch (RuntimeException e) {
+                log.warn("Client manager listener {} failed on the registration of client {}; the client stays"
+                        + " registered and the other listeners are told", listener, client.id(), e);
+            }
+        }
         return true;
     }
 
@@ -92,7 +116,14 @@ public class DefaultClientManager implements ClientManager {
             lock.unlock();
         }
         log.debug("Unregistered {}: {}", client, reason);
-        listeners.forEach(listener -> listener.unregistered(client, reason));
+        for (ClientManagerListener listener : listeners) {
+            try {
+                listener.unregistered(client, reason);
+            } catch (RuntimeException e) {
+                log.warn("Client manager listener {} failed on the unregistration of client {} ({}); the other"
+                        + " listeners are told", listener, client.id(), reason, e);
+            }
+        }
     }
 
     @Override
@@ -184,9 +215,9 @@ public class DefaultClientManager implements ClientManager {
                 }
                 remaining = deadline - System.nanoTime();
                 if (remaining <= 0) {
-                    throw new QuorumTimeoutException(minNumClients, numAvailable(), timeout);
+                    throw new QuorumTimeoutException(minNumClients, numAvailable(), timeout, settingNames);
                 }
-                log.info(quorumProgress(numAvailable(), minNumClients, Duration.ofNanos(remaining)));
+                log.info(quorumProgress(numAvailable(), minNumClients, Duration.ofNanos(remaining), settingNames));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -195,12 +226,12 @@ public class DefaultClientManager implements ClientManager {
         }
     }
 
-    /** {@code waiting for quorum: 1/3 clients connected (fedlink.server.quorum.min-clients=3, timeout in 1m40s)}. */
-    static String quorumProgress(int connected, int required, Duration remaining) {
+    /** {@code waiting for quorum: 1/3 clients connected (minClients=3, timeout in 1m40s)}. */
+    static String quorumProgress(int connected, int required, Duration remaining, SettingNames names) {
         long seconds = Math.round(remaining.toMillis() / 1000.0);
         String left = Duration.ofSeconds(seconds).toString().substring(2).toLowerCase(Locale.ROOT);
-        return "waiting for quorum: " + connected + "/" + required + " clients connected (fedlink.server.quorum.min-clients="
-                + required + ", timeout in " + left + ")";
+        return "waiting for quorum: " + connected + "/" + required + " clients connected ("
+                + names.of(Setting.QUORUM_MIN_CLIENTS) + "=" + required + ", timeout in " + left + ")";
     }
 
     private static long saturatedNanos(Duration duration) {

@@ -10,9 +10,10 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Flower's client sampling: wait until {@code min_available_clients} are connected (bounded by the client manager's
- * quorum timeout), then pick {@code max(int(available * fraction), minimum)} of them at random. Flower computes the
- * sample size from the clients connected before the wait; this computes it after, so a round that waited for its
- * quorum samples from everyone who came.
+ * quorum timeout), then pick {@code max(int(available * fraction), minimum)} of them at random. Two differences from
+ * Flower: the sample size is computed after the wait, so a round that waited for its quorum samples from everyone
+ * who came; and evaluation does not wait ({@link #sampleConnected}): it samples among the clients connected when the
+ * round's fit ends, so a client that died during the fit does not hold the round up until a replacement joins.
  */
 final class ClientSampling {
 
@@ -44,6 +45,19 @@ final class ClientSampling {
             }
             throw e;
         }
+        return pick(available, what, fraction, minimum);
+    }
+
+    /**
+     * The clients to sample among those connected now, without waiting.
+     *
+     * @throws FedlinkException if fewer clients are connected than the sample needs
+     */
+    static List<ClientProxy> sampleConnected(ClientManager clientManager, String what, double fraction, int minimum) {
+        return pick(new ArrayList<>(clientManager.all()), what, fraction, minimum);
+    }
+
+    private static List<ClientProxy> pick(List<ClientProxy> available, String what, double fraction, int minimum) {
         int sampleSize = Math.max((int) (available.size() * fraction), minimum);
         if (sampleSize > available.size()) {
             throw new FedlinkException("Sampling failed: " + available.size() + " clients connected, fewer than the "

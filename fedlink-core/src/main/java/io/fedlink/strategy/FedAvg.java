@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * {@code min_available_clients} are connected, sends them the global model, and replaces it by the mean of their
  * models weighted by {@code num_examples}, folded in as each reply arrives ({@link WeightedMean}: one model-sized
  * sum, whatever the number of clients). Evaluation samples the same way with {@code fraction_evaluate} (0 turns it
- * off) and averages losses and metrics by {@code num_examples}. A round without results, or with failures when
+ * off) among the clients connected when the fit ends, without waiting for {@code min_available_clients} again, and
+ * averages losses and metrics by {@code num_examples}. A round without results, or with failures when
  * {@code accept_failures} is false, makes no new model.
  *
  * <p>Unlike Flower, numeric fit and evaluation metrics are averaged by {@code num_examples} by default (Flower's
@@ -114,8 +115,8 @@ public class FedAvg implements Strategy {
         }
         ServerMessage.EvaluateIns ins = ServerMessage.EvaluateIns.newBuilder().setParameters(parameters)
                 .putAllConfig(Scalars.of(options.evaluateConfig(round))).build();
-        List<ClientProxy> clients = ClientSampling.sample(clientManager, "evaluate", options.fractionEvaluate(),
-                options.minEvaluateClients(), options.minAvailableClients());
+        List<ClientProxy> clients = ClientSampling.sampleConnected(clientManager, "evaluate", options.fractionEvaluate(),
+                options.minEvaluateClients());
         return clients.stream().map(client -> new ClientInstruction<>(client, ins)).toList();
     }
 

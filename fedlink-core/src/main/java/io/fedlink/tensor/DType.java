@@ -1,5 +1,6 @@
 package io.fedlink.tensor;
 
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.Locale;
@@ -40,6 +41,40 @@ public enum DType {
     /** The {@code descr} NumPy writes for this type: {@code <f4}, {@code <i8}, {@code |u1}, ... */
     public String descr() {
         return (itemSize == 1 ? "|" : "<") + kind + itemSize;
+    }
+
+    /**
+     * Writes {@code value} as element {@code index} of {@code data} (at byte {@code index * itemSize()} from the
+     * buffer's start, in the buffer's byte order), converted as NumPy's {@code astype} would for finite values: float32
+     * rounds to nearest, integer types round half away from zero and saturate at the type's range (NaN becomes 0).
+     */
+    public void put(ByteBuffer data, int index, double value) {
+        int offset = index * itemSize;
+        switch (this) {
+            case FLOAT32 -> data.putFloat(offset, (float) value);
+            case FLOAT64 -> data.putDouble(offset, value);
+            case INT32 -> data.putInt(offset, (int) clamp(Math.round(value), Integer.MIN_VALUE, Integer.MAX_VALUE));
+            case INT64 -> data.putLong(offset, Math.round(value));
+            case INT8 -> data.put(offset, (byte) clamp(Math.round(value), Byte.MIN_VALUE, Byte.MAX_VALUE));
+            case UINT8 -> data.put(offset, (byte) clamp(Math.round(value), 0, 255));
+        }
+    }
+
+    /** Element {@code index} of {@code data} (in the buffer's byte order), widened to double. */
+    public double get(ByteBuffer data, int index) {
+        int offset = index * itemSize;
+        return switch (this) {
+            case FLOAT32 -> data.getFloat(offset);
+            case FLOAT64 -> data.getDouble(offset);
+            case INT32 -> data.getInt(offset);
+            case INT64 -> data.getLong(offset);
+            case INT8 -> data.get(offset);
+            case UINT8 -> Byte.toUnsignedInt(data.get(offset));
+        };
+    }
+
+    private static long clamp(long value, long min, long max) {
+        return Math.max(min, Math.min(max, value));
     }
 
     /** NumPy's name of the type ({@code float32}). */

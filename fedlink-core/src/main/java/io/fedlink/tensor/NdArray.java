@@ -126,15 +126,7 @@ public final class NdArray {
         int count = Math.toIntExact(elementCount(dims));
         ByteBuffer buffer = allocate(dtype, count);
         for (int i = 0; i < count; i++) {
-            double element = value.applyAsDouble(i);
-            switch (dtype) {
-                case FLOAT32 -> buffer.putFloat((float) element);
-                case FLOAT64 -> buffer.putDouble(element);
-                case INT32 -> buffer.putInt((int) clamp(Math.round(element), Integer.MIN_VALUE, Integer.MAX_VALUE));
-                case INT64 -> buffer.putLong(Math.round(element));
-                case INT8 -> buffer.put((byte) clamp(Math.round(element), Byte.MIN_VALUE, Byte.MAX_VALUE));
-                case UINT8 -> buffer.put((byte) clamp(Math.round(element), 0, 255));
-            }
+            dtype.put(buffer, i, value.applyAsDouble(i));
         }
         return new NdArray(dtype, dims, buffer.array());
     }
@@ -343,10 +335,6 @@ public final class NdArray {
 
     private static ByteBuffer allocate(DType dtype, int count) {
         return ByteBuffer.allocate(checkedBytes(dtype, count)).order(ByteOrder.LITTLE_ENDIAN);
-    }
-
-    private static long clamp(long value, long min, long max) {
-        return Math.max(min, Math.min(max, value));
     }
 
     private ByteBuffer view() {

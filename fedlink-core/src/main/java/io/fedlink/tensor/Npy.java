@@ -41,12 +41,30 @@ public final class Npy {
 
     /** Encodes an array as {@code .npy} version 1.0 bytes, as {@code numpy.save} would. */
     public static byte[] write(NdArray array) {
-        String header = header(array.dtype(), array.shape());
+        ByteBuffer out = allocate(array.dtype(), array.shape());
+        out.put(array.rawData());
+        return out.array();
+    }
+
+    /**
+     * The {@code .npy} version 1.0 bytes of a {@code dtype} array of {@code shape}, header written and elements zero,
+     * for writers that compute the elements in place (no second copy of the array): a little-endian buffer over the
+     * whole bytes, positioned at the first element; {@code slice()} it to address elements from 0
+     * ({@link DType#put}), and hand over {@code array()} when done.
+     *
+     * @throws NpyFormatException if the array is too large for one byte array or has too many dimensions
+     */
+    public static ByteBuffer allocate(DType dtype, long... shape) {
+        String header = header(dtype, shape);
         int unpadded = MAGIC.length + 2 + 2 + header.length() + 1;
         int padding = ALIGNMENT - (unpadded % ALIGNMENT); // NumPy pads a whole 64 bytes when already aligned
         int headerLength = header.length() + padding + 1;
-        byte[] data = array.rawData();
-        ByteBuffer out = ByteBuffer.allocate(checkedTotal(MAGIC.length + 4 + headerLength, data.length))
+        long count = NdArray.elementCount(shape);
+        if (count > Integer.MAX_VALUE / dtype.itemSize()) {
+            throw new NpyFormatException("An array of " + count + " " + dtype.numpyName()
+                    + " elements is too large for one .npy byte array");
+        }
+        ByteBuffer out = ByteBuffer.allocate(checkedTotal(MAGIC.length + 4 + headerLength, (int) count * dtype.itemSize()))
                 .order(ByteOrder.LITTLE_ENDIAN);
         out.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) headerLength);
         out.put(header.getBytes(StandardCharsets.US_ASCII));
@@ -54,8 +72,7 @@ public final class Npy {
             out.put((byte) ' ');
         }
         out.put((byte) '\n');
-        out.put(data);
-        return out.array();
+        return out;
     }
 
     /**

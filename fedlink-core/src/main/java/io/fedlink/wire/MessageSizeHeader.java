@@ -11,6 +11,9 @@ public final class MessageSizeHeader {
 
     public static final String NAME = "fedlink-max-message-size";
 
+    /** Flower's message limit, fedlink's default on both sides: 512 MiB (grpc-java's own 4 MiB is far too small for models). */
+    public static final int DEFAULT_LIMIT = 512 * 1024 * 1024;
+
     public static final Metadata.Key<String> KEY = Metadata.Key.of(NAME, Metadata.ASCII_STRING_MARSHALLER);
 
     private MessageSizeHeader() {

@@ -2,12 +2,16 @@ package io.fedlink.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.fedlink.InvalidSettingException;
+import io.fedlink.Setting;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.random.RandomGenerator;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 
 class BackoffTests {
@@ -88,28 +92,27 @@ class BackoffTests {
     }
 
     @Test
-    void badValuesAreRejectedNamingTheProperty() {
+    void badValuesAreRejectedNamingTheSetting() {
         assertThatThrownBy(() -> new Backoff(Duration.ZERO, MS_1000, 2.0, 0.5, 1))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("fedlink.client.reconnect.initial-backoff must be positive");
+                .isInstanceOfSatisfying(InvalidSettingException.class, e -> assertThat(e.setting())
+                        .isEqualTo(Setting.RECONNECT_INITIAL_BACKOFF))
+                .hasMessage("Backoff.initial must be positive, was PT0S");
         assertThatThrownBy(() -> new Backoff(MS_1000, MS_100, 2.0, 0.5, 1))
-                .hasMessageContaining("fedlink.client.reconnect.max-backoff (PT0.1S) must not be less than"
-                        + " fedlink.client.reconnect.initial-backoff (PT1S)");
-        assertThatThrownBy(() -> new Backoff(MS_100, MS_1000, 0.5, 0.5, 1))
-                .hasMessageContaining("fedlink.client.reconnect.multiplier");
-        assertThatThrownBy(() -> new Backoff(MS_100, MS_1000, Double.NaN, 0.5, 1))
-                .hasMessageContaining("fedlink.client.reconnect.multiplier");
-        assertThatThrownBy(() -> new Backoff(MS_100, MS_1000, 2.0, 1.5, 1))
-                .hasMessageContaining("fedlink.client.reconnect.jitter");
-        assertThatThrownBy(() -> new Backoff(MS_100, MS_1000, 2.0, -0.1, 1))
-                .hasMessageContaining("fedlink.client.reconnect.jitter");
-        assertThatThrownBy(() -> new Backoff(MS_100, MS_1000, 2.0, 0.5, -1))
-                .hasMessageContaining("fedlink.client.reconnect.max-attempts");
-        assertThatThrownBy(() -> new Backoff(null, MS_1000, 2.0, 0.5, 1))
-                .isInstanceOf(NullPointerException.class)
-                .hasMessageContaining("fedlink.client.reconnect.initial-backoff");
+                .hasMessage("Backoff.max must not be less than the initial backoff (PT1S), was PT0.1S");
+        assertThat(settingRejected(() -> new Backoff(MS_100, MS_1000, 0.5, 0.5, 1))).isEqualTo(Setting.RECONNECT_MULTIPLIER);
+        assertThat(settingRejected(() -> new Backoff(MS_100, MS_1000, Double.NaN, 0.5, 1)))
+                .isEqualTo(Setting.RECONNECT_MULTIPLIER);
+        assertThat(settingRejected(() -> new Backoff(MS_100, MS_1000, 2.0, 1.5, 1))).isEqualTo(Setting.RECONNECT_JITTER);
+        assertThat(settingRejected(() -> new Backoff(MS_100, MS_1000, 2.0, -0.1, 1))).isEqualTo(Setting.RECONNECT_JITTER);
+        assertThat(settingRejected(() -> new Backoff(MS_100, MS_1000, 2.0, 0.5, -1))).isEqualTo(Setting.RECONNECT_MAX_ATTEMPTS);
+        assertThat(settingRejected(() -> new Backoff(null, MS_1000, 2.0, 0.5, 1))).isEqualTo(Setting.RECONNECT_INITIAL_BACKOFF);
+        assertThat(settingRejected(() -> new Backoff(MS_100, null, 2.0, 0.5, 1))).isEqualTo(Setting.RECONNECT_MAX_BACKOFF);
         assertThatThrownBy(() -> new Backoff(MS_100, MS_1000, 2.0, 0.5, 1).baseDelay(-1))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private static Setting settingRejected(ThrowingCallable construction) {
+        return catchThrowableOfType(construction, InvalidSettingException.class).setting();
     }
 
     private static List<Duration> delays(Backoff backoff, int count, RandomGenerator random) {

@@ -16,9 +16,9 @@ class ClientRunnerSettingsTests {
     }
 
     @Test
-    void aMissingBackoffIsRejectedNamingTheProperties() {
+    void aMissingBackoffIsRejected() {
         assertThatThrownBy(() -> new ClientRunnerSettings(true, null))
                 .isInstanceOf(NullPointerException.class)
-                .hasMessageContaining("fedlink.client.reconnect.*");
+                .hasMessageContaining("backoff must be set");
     }
 }

@@ -40,8 +40,26 @@ class InstructionDispatcherTests {
             .setReconnectIns(ReconnectIns.newBuilder().setSeconds(5)).build();
 
     @Test
+    void aFailureReplyHasTheInstructionsReplyCaseItsNotImplementedCodeAndTheCause() {
+        InstructionDispatcher dispatcher = new InstructionDispatcher(new FederatedClient() {
+        });
+        IllegalStateException cause = new IllegalStateException("reply too large");
+
+        assertThat(dispatcher.failure(FIT, cause).getFitRes().getStatus().getCode()).isEqualTo(Code.FIT_NOT_IMPLEMENTED);
+        assertThat(dispatcher.failure(FIT, cause).getFitRes().getStatus().getMessage())
+                .isEqualTo("client error: java.lang.IllegalStateException: reply too large");
+        assertThat(dispatcher.failure(EVALUATE, cause).getEvaluateRes().getStatus().getCode())
+                .isEqualTo(Code.EVALUATE_NOT_IMPLEMENTED);
+        assertThat(dispatcher.failure(GET_PARAMETERS, cause).getGetParametersRes().getStatus().getCode())
+                .isEqualTo(Code.GET_PARAMETERS_NOT_IMPLEMENTED);
+        assertThat(dispatcher.failure(GET_PROPERTIES, cause).getGetPropertiesRes().getStatus().getCode())
+                .isEqualTo(Code.GET_PROPERTIES_NOT_IMPLEMENTED);
+        assertThat(dispatcher.failure(RECONNECT, cause).getDisconnectRes().getReason()).isEqualTo(Reason.RECONNECT);
+    }
+
+    @Test
     void everyInstructionIsAnsweredWithItsMatchingReplyCase() {
-        InstructionDispatcher dispatcher = new InstructionDispatcher(new ClientRunnerTests.EchoClient());
+        InstructionDispatcher dispatcher = new InstructionDispatcher(new AnsweringClient());
 
         for (ServerMessage instruction : new ServerMessage[] {GET_PROPERTIES, GET_PARAMETERS, FIT, EVALUATE, RECONNECT}) {
             assertThat(dispatcher.dispatch(instruction).getMsgCase())
@@ -154,7 +172,7 @@ class InstructionDispatcherTests {
 
     @Test
     void aMessageWithoutAKnownInstructionIsRefused() {
-        InstructionDispatcher dispatcher = new InstructionDispatcher(new ClientRunnerTests.EchoClient());
+        InstructionDispatcher dispatcher = new InstructionDispatcher(new AnsweringClient());
         ServerMessage fromTheFuture = ServerMessage.newBuilder()
                 .setUnknownFields(UnknownFieldSet.newBuilder()
                         .addField(42, UnknownFieldSet.Field.newBuilder().addVarint(1).build()).build())
@@ -166,5 +184,28 @@ class InstructionDispatcherTests {
         assertThatThrownBy(() -> dispatcher.dispatch(fromTheFuture))
                 .isInstanceOf(UnknownInstructionException.class)
                 .hasMessageContaining("1 unknown field(s)");
+    }
+
+    /** Answers every instruction with a successful reply of its own case. */
+    private static final class AnsweringClient implements FederatedClient {
+        @Override
+        public GetPropertiesRes getProperties(GetPropertiesIns ins) {
+            return GetPropertiesRes.newBuilder().putAllProperties(ins.getConfigMap()).build();
+        }
+
+        @Override
+        public GetParametersRes getParameters(GetParametersIns ins) {
+            return GetParametersRes.newBuilder().setParameters(Parameters.getDefaultInstance()).build();
+        }
+
+        @Override
+        public FitRes fit(FitIns ins) {
+            return FitRes.newBuilder().setParameters(ins.getParameters()).setNumExamples(1).build();
+        }
+
+        @Override
+        public EvaluateRes evaluate(EvaluateIns ins) {
+            return EvaluateRes.newBuilder().setLoss(0.5f).setNumExamples(1).build();
+        }
     }
 }

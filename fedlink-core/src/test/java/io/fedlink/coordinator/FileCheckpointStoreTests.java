@@ -8,7 +8,6 @@ import com.google.protobuf.ByteString;
 import io.fedlink.proto.Parameters;
 import io.fedlink.tensor.NdArray;
 import io.fedlink.tensor.ParametersCodec;
-import io.fedlink.tensor.PythonNumpy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -152,21 +151,6 @@ class FileCheckpointStoreTests {
         synchronized (seen) {
             assertThat(seen).isNotEmpty().isSorted(); // a skipped (partial) latest file would show as a step back
         }
-    }
-
-    @Test
-    void numpyOpensACheckpointAsAnNpzArchive() {
-        PythonNumpy.requireNumpy();
-        FileCheckpointStore store = new FileCheckpointStore(dir);
-        store.save(checkpoint(3));
-
-        String output = PythonNumpy.runCode("""
-                import sys, numpy as np
-                with np.load(sys.argv[1]) as z:
-                    print(z['tensor_0'].dtype, z['tensor_0'].shape, z['tensor_0'].tolist(), z['tensor_1'].tolist())
-                """, store.fileFor(3).toString());
-
-        assertThat(output.strip()).isEqualTo("float32 (2, 2) [[3.0, 4.0], [5.0, 6.0]] 3");
     }
 
     @Test

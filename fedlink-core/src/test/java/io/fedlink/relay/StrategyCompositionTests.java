@@ -2,6 +2,8 @@ package io.fedlink.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fedlink.strategy.BuiltInStrategy;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /** Which root strategies compose through relays, looked up the way configuration names them. */
@@ -25,5 +27,13 @@ class StrategyCompositionTests {
     void anUnknownNameHasNoEntry() {
         assertThat(StrategyComposition.of("MyOwnStrategy")).isEmpty();
         assertThat(StrategyComposition.of(null)).isEmpty();
+    }
+
+    @Test
+    void everyBuiltInStrategyHasAnEntryUnderItsFlowerName() {
+        assertThat(Arrays.stream(BuiltInStrategy.values()))
+                .allSatisfy(strategy -> assertThat(StrategyComposition.of(strategy.flowerName()))
+                        .as(strategy.flowerName()).hasValueSatisfying(entry ->
+                                assertThat(entry.flowerName()).isEqualTo(strategy.flowerName())));
     }
 }

@@ -7,6 +7,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.fedlink.SettingNames;
 import io.fedlink.proto.ClientMessage;
 import io.fedlink.proto.ServerMessage;
 import java.time.Duration;
@@ -52,7 +53,7 @@ class DefaultClientManagerTests {
         assertThatThrownBy(() -> manager.getClients(3))
                 .isInstanceOf(QuorumTimeoutException.class)
                 .hasMessageContaining("3 connected clients").hasMessageContaining("only 1")
-                .hasMessageContaining("fedlink.server.quorum.timeout");
+                .hasMessageContaining("raise quorumTimeout");
     }
 
     @Test
@@ -75,23 +76,43 @@ class DefaultClientManagerTests {
     @Test
     void whenUnregisteredTwiceThenTheSecondCallDoesNothingAndListenersHearOnce() {
         List<String> heard = new ArrayList<>();
-        manager.addListener(new ClientManagerListener() {
-            @Override
-            public void registered(ClientProxy client) {
-                heard.add("+" + client.id());
-            }
-
-            @Override
-            public void unregistered(ClientProxy client, DisconnectReason reason) {
-                heard.add("-" + client.id() + ":" + reason);
-            }
-        });
+        manager.addListener(recordingInto(heard));
         ClientProxy a = client("a");
         manager.register(a);
         manager.unregister(a, DisconnectReason.CANCELLED);
         manager.unregister(a, DisconnectReason.CANCELLED);
         assertThat(heard).containsExactly("+a", "-a:CANCELLED");
         assertThat(manager.numAvailable()).isZero();
+    }
+
+    @Test
+    void whenAListenerThrowsThenTheRegistryStillChangesAndLaterListenersAreStillTold() {
+        List<String> heard = new ArrayList<>();
+        manager.addListener(new ClientManagerListener() {
+            @Override
+            public void registered(ClientProxy client) {
+                throw new IllegalStateException("user listener fails on registration");
+            }
+
+            @Override
+            public void unregistered(ClientProxy client, DisconnectReason reason) {
+                throw new IllegalStateException("user listener fails on unregistration");
+            }
+        });
+        manager.addListener(recordingInto(heard));
+        ClientProxy a = client("a");
+
+        List<String> warnings = logged(Level.WARN, () -> {
+            assertThat(manager.register(a)).isTrue();
+            assertThat(manager.numAvailable()).isEqualTo(1);
+            manager.unregister(a, DisconnectReason.CANCELLED);
+        });
+
+        assertThat(manager.numAvailable()).isZero();
+        assertThat(heard).containsExactly("+a", "-a:CANCELLED");
+        assertThat(warnings).hasSize(2);
+        assertThat(warnings.get(0)).contains("listener").contains("failed").contains("registration of client a");
+        assertThat(warnings.get(1)).contains("listener").contains("failed").contains("unregistration of client a");
     }
 
     @Test
@@ -144,10 +165,13 @@ class DefaultClientManagerTests {
 
     @Test
     void quorumProgressNamesTheCountsTheSettingAndTheTimeLeft() {
-        assertThat(DefaultClientManager.quorumProgress(1, 3, Duration.ofMillis(99_700)))
-                .isEqualTo("waiting for quorum: 1/3 clients connected (fedlink.server.quorum.min-clients=3, timeout in 1m40s)");
-        assertThat(DefaultClientManager.quorumProgress(0, 2, Duration.ofSeconds(3605))).endsWith("timeout in 1h5s)");
-        assertThat(DefaultClientManager.quorumProgress(0, 2, Duration.ofMillis(200))).endsWith("timeout in 0s)");
+        SettingNames names = SettingNames.neutral();
+        assertThat(DefaultClientManager.quorumProgress(1, 3, Duration.ofMillis(99_700), names))
+                .isEqualTo("waiting for quorum: 1/3 clients connected (minClients=3, timeout in 1m40s)");
+        assertThat(DefaultClientManager.quorumProgress(0, 2, Duration.ofSeconds(3605), names)).endsWith("timeout in 1h5s)");
+        assertThat(DefaultClientManager.quorumProgress(0, 2, Duration.ofMillis(200), names)).endsWith("timeout in 0s)");
+        assertThat(DefaultClientManager.quorumProgress(1, 3, Duration.ofMillis(99_700), setting -> "<" + setting + ">"))
+                .contains("(<QUORUM_MIN_CLIENTS>=3, ");
     }
 
     @Test
@@ -157,7 +181,7 @@ class DefaultClientManagerTests {
         List<String> lines = logged(() -> assertThatThrownBy(() -> slow.getClients(3))
                 .isInstanceOf(QuorumTimeoutException.class));
         assertThat(lines).hasSizeGreaterThanOrEqualTo(2).allSatisfy(line -> assertThat(line)
-                .startsWith("waiting for quorum: 1/3 clients connected (fedlink.server.quorum.min-clients=3, timeout in "));
+                .startsWith("waiting for quorum: 1/3 clients connected (minClients=3, timeout in "));
     }
 
     @Test
@@ -176,8 +200,28 @@ class DefaultClientManagerTests {
         assertThat(logged(() -> assertThat(quick.sample(1)).hasSize(1))).isEmpty();
     }
 
+    /** A listener that writes "+id" for a registration and "-id:REASON" for an unregistration into {@code heard}. */
+    private static ClientManagerListener recordingInto(List<String> heard) {
+        return new ClientManagerListener() {
+            @Override
+            public void registered(ClientProxy client) {
+                heard.add("+" + client.id());
+            }
+
+            @Override
+            public void unregistered(ClientProxy client, DisconnectReason reason) {
+                heard.add("-" + client.id() + ":" + reason);
+            }
+        };
+    }
+
     /** The INFO lines DefaultClientManager logs while {@code action} runs. */
     private static List<String> logged(Runnable action) {
+        return logged(Level.INFO, action);
+    }
+
+    /** The lines of {@code level} DefaultClientManager logs while {@code action} runs. */
+    private static List<String> logged(Level wanted, Runnable action) {
         Logger logger = (Logger) LoggerFactory.getLogger(DefaultClientManager.class);
         Level level = logger.getLevel();
         ListAppender<ILoggingEvent> appender = new ListAppender<>();
@@ -190,7 +234,7 @@ class DefaultClientManagerTests {
             logger.detachAppender(appender);
             logger.setLevel(level);
         }
-        return appender.list.stream().filter(event -> event.getLevel() == Level.INFO)
+        return appender.list.stream().filter(event -> event.getLevel() == wanted)
                 .map(ILoggingEvent::getFormattedMessage).toList();
     }
 

@@ -47,6 +47,6 @@ public class FedlinkClientAutoConfiguration {
         StaticAddressList.allow(environment.getProperty(FedlinkServerMode.CLIENT_ADDRESS_KEY));
         return new ConnectionTemplate(channelFactory.createChannel(CHANNEL), (int) properties.getMaxMessageSize().toBytes(),
                 environment.getProperty(FedlinkServerMode.CLIENT_ADDRESS_KEY),
-                token == null || token.isBlank() ? null : new BearerTokenCredentials(token));
+                token == null || token.isBlank() ? null : new BearerTokenCredentials(token), PropertyKeys.NAMES);
     }
 }

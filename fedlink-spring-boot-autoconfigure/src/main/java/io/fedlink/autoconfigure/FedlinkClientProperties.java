@@ -1,5 +1,6 @@
 package io.fedlink.autoconfigure;
 
+import io.fedlink.InvalidSettingException;
 import io.fedlink.client.Backoff;
 import io.fedlink.client.ClientRunnerSettings;
 import java.time.Duration;
@@ -71,19 +72,10 @@ public class FedlinkClientProperties implements InitializingBean {
     ClientRunnerSettings runnerSettings() {
         try {
             return new ClientRunnerSettings(sendHandshake, new Backoff(reconnect.initialBackoff, reconnect.maxBackoff,
-                    reconnect.multiplier, reconnect.jitter, reconnect.maxAttempts));
-        } catch (IllegalArgumentException | NullPointerException e) {
-            throw new InvalidConfigurationPropertyValueException(keyNamedIn(e.getMessage()), null, e.getMessage());
+                    reconnect.multiplier, reconnect.jitter, reconnect.maxAttempts), PropertyKeys.NAMES);
+        } catch (InvalidSettingException e) {
+            throw new InvalidConfigurationPropertyValueException(PropertyKeys.of(e.setting()), e.value(), e.requirement());
         }
-    }
-
-    private static String keyNamedIn(String message) {
-        for (String key : new String[] {"initial-backoff", "max-backoff", "multiplier", "jitter", "max-attempts"}) {
-            if (message != null && message.contains("fedlink.client.reconnect." + key)) {
-                return "fedlink.client.reconnect." + key;
-            }
-        }
-        return "fedlink.client.reconnect";
     }
 
     public static class Reconnect {

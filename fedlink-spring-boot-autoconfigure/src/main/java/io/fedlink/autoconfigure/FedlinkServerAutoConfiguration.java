@@ -11,14 +11,12 @@ import io.fedlink.server.ClientManager;
 import io.fedlink.server.ClientManagerListener;
 import io.fedlink.server.ClientManagerServicer;
 import io.fedlink.server.ClientProxyFactory;
+import io.fedlink.server.CoordinatorSettings;
 import io.fedlink.server.DefaultClientManager;
 import io.fedlink.server.DefaultClientProxy;
 import io.fedlink.server.InstructionListener;
-import io.fedlink.server.StreamSettings;
-import io.grpc.ServerBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import net.devh.boot.grpc.server.serverfactory.GrpcServerConfigurer;
 import net.devh.boot.grpc.server.service.GrpcService;
 import org.springframework.beans.factory.ObjectProvider;
@@ -49,7 +47,8 @@ public class FedlinkServerAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean(ClientManager.class)
     public DefaultClientManager fedlinkClientManager(FedlinkServerProperties properties) {
-        return new DefaultClientManager(properties.getQuorum().getTimeout(), properties.getMaxClients());
+        CoordinatorSettings settings = properties.coordinatorSettings();
+        return new DefaultClientManager(settings.quorumTimeout(), settings.maxClients(), PropertyKeys.NAMES);
     }
 
     @Bean
@@ -65,8 +64,7 @@ public class FedlinkServerAutoConfiguration {
                                                        FedlinkServerProperties properties,
                                                        ObjectProvider<ClientAuthenticator> authenticator) {
         ClientManagerServicer servicer = new ClientManagerServicer(clientManager, proxyFactory,
-                new StreamSettings(properties.getReplyTimeout(), properties.getTimeoutPolicy(),
-                        (int) properties.getMaxMessageSize().toBytes()));
+                properties.coordinatorSettings().streamSettings(PropertyKeys.NAMES));
         Map<String, String> tokens = properties.getAuth().getTokens();
         servicer.setAuthenticator(authenticator.getIfAvailable(
                 () -> tokens.isEmpty() ? null : new TokenAuthenticator(tokens)));
@@ -103,10 +101,15 @@ public class FedlinkServerAutoConfiguration {
         };
     }
 
-    /** Message size and keepalive; applied after the gRPC starter's own settings, so these win. */
+    /**
+     * Message size and keepalive, as {@link CoordinatorSettings#applyTo} sets them for a coordinator without Spring;
+     * applied after the gRPC starter's own settings, so these win. The in-process transport has no keepalive.
+     */
     @Bean
     public GrpcServerConfigurer fedlinkServerConfigurer(FedlinkServerProperties properties) {
-        return builder -> configure(builder, properties);
+        CoordinatorSettings settings = properties.coordinatorSettings();
+        return builder -> (builder instanceof InProcessServerBuilder ? settings.withoutKeepalive() : settings)
+                .applyTo(builder);
     }
 
     /**
@@ -121,17 +124,5 @@ public class FedlinkServerAutoConfiguration {
             trainings.ifAvailable(running -> running.stopAll(TRAINING_STOP_TIMEOUT));
             servicer.closeAll("coordinator shutting down");
         };
-    }
-
-    static void configure(ServerBuilder<?> builder, FedlinkServerProperties properties) {
-        builder.maxInboundMessageSize((int) properties.getMaxMessageSize().toBytes());
-        if (builder instanceof InProcessServerBuilder) {
-            return; // the in-process transport has no keepalive
-        }
-        FedlinkServerProperties.Keepalive keepalive = properties.getKeepalive();
-        builder.keepAliveTime(keepalive.getTime().toNanos(), TimeUnit.NANOSECONDS)
-                .keepAliveTimeout(keepalive.getTimeout().toNanos(), TimeUnit.NANOSECONDS)
-                .permitKeepAliveTime(keepalive.getPermitTime().toNanos(), TimeUnit.NANOSECONDS)
-                .permitKeepAliveWithoutCalls(keepalive.isPermitWithoutCalls());
     }
 }

@@ -1,5 +1,6 @@
 package io.fedlink.autoconfigure;
 
+import io.fedlink.server.CoordinatorSettings;
 import io.fedlink.server.TimeoutPolicy;
 import java.time.Duration;
 import org.springframework.beans.factory.InitializingBean;
@@ -43,6 +44,13 @@ public class FedlinkServerProperties implements InitializingBean {
 
     /** Defaults of the training loops built through FederatedTrainingConfigurer, and training on start-up. */
     private final Training training = new Training();
+
+    /** How much the coordinator holds in flight for its clients, in both directions. */
+    private final FlowControl flowControl = new FlowControl();
+
+    public FlowControl getFlowControl() {
+        return flowControl;
+    }
 
     public Training getTraining() {
         return training;
@@ -100,6 +108,20 @@ public class FedlinkServerProperties implements InitializingBean {
         return auth;
     }
 
+    /** The bound values as the runtime's settings, the ones a coordinator without Spring takes. */
+    CoordinatorSettings coordinatorSettings() {
+        return CoordinatorSettings.builder()
+                .quorumTimeout(quorum.timeout)
+                .maxClients(maxClients)
+                .replyTimeout(replyTimeout)
+                .timeoutPolicy(timeoutPolicy)
+                .maxMessageSize((int) maxMessageSize.toBytes())
+                .keepalive(new io.fedlink.server.Keepalive(keepalive.time, keepalive.timeout, keepalive.permitTime,
+                        keepalive.permitWithoutCalls))
+                .flowControl(flowControl.toSettings())
+                .build();
+    }
+
     /** Checks the bound values once, so a wrong one fails start-up naming its key. */
     @Override
     public void afterPropertiesSet() {
@@ -119,6 +141,11 @@ public class FedlinkServerProperties implements InitializingBean {
             throw new InvalidConfigurationPropertyValueException("fedlink.server.keepalive.permit-time",
                     keepalive.permitTime, "must be zero or positive");
         }
+        if (flowControl.sendBudget != null && flowControl.sendBudget.toBytes() < 1) {
+            throw new InvalidConfigurationPropertyValueException("fedlink.server.flow-control.send-budget",
+                    flowControl.sendBudget, "must be at least 1B");
+        }
+        Validation.atLeast("fedlink.server.flow-control.large-replies-at-once", flowControl.largeRepliesAtOnce, 1);
         Validation.atLeast("fedlink.server.training.rounds", training.rounds, 1);
         Validation.atLeast("fedlink.server.training.min-fit-results", training.minFitResults, 1);
         Validation.atLeast("fedlink.server.training.max-in-flight", training.maxInFlight, 1);
@@ -138,6 +165,44 @@ public class FedlinkServerProperties implements InitializingBean {
                         "a client token must not be blank");
             }
         });
+    }
+
+    public static class FlowControl {
+
+        /**
+         * Bytes of instructions queued for sending at once, across all clients (they sit in direct memory until the
+         * network takes them); the others wait their turn. Default: half the JVM's direct memory limit.
+         */
+        private DataSize sendBudget;
+
+        /**
+         * Model-sized replies (to fit_ins of 1MB or more, and to get_parameters_ins) received at once, across all
+         * clients; each holds about one model on the heap until it is aggregated. The other clients keep training,
+         * and wait to upload once done. Raise it when each client's own link, not the coordinator's, is the bottleneck.
+         */
+        private int largeRepliesAtOnce = 1;
+
+        public DataSize getSendBudget() {
+            return sendBudget;
+        }
+
+        public void setSendBudget(DataSize sendBudget) {
+            this.sendBudget = sendBudget;
+        }
+
+        public int getLargeRepliesAtOnce() {
+            return largeRepliesAtOnce;
+        }
+
+        public void setLargeRepliesAtOnce(int largeRepliesAtOnce) {
+            this.largeRepliesAtOnce = largeRepliesAtOnce;
+        }
+
+        /** As the runtime takes it. */
+        public io.fedlink.server.FlowControl toSettings() {
+            return new io.fedlink.server.FlowControl(sendBudget != null ? sendBudget.toBytes()
+                    : io.fedlink.server.FlowControl.defaultSendBudget(), largeRepliesAtOnce);
+        }
     }
 
     public static class Training {
@@ -315,7 +380,7 @@ public class FedlinkServerProperties implements InitializingBean {
     public static class Keepalive {
 
         /** grpc-java's floor for a server's keepalive time: it raises anything shorter to this, without a word. */
-        static final Duration MIN_TIME = Duration.ofSeconds(10);
+        static final Duration MIN_TIME = io.fedlink.server.Keepalive.MIN_TIME;
 
         /** How long a connection may be idle before the coordinator pings the client; at least 10s (gRPC's floor). */
         private Duration time = Duration.ofSeconds(60);

@@ -19,6 +19,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import net.devh.boot.grpc.server.service.GrpcService;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -55,7 +57,13 @@ public class FedlinkTrainingAutoConfiguration {
         fitConfig.ifAvailable(options::onFitConfig);
         evaluateConfig.ifAvailable(options::onEvaluateConfig);
         evaluateFunction.ifAvailable(options::evaluateFunction);
-        return strategy.getName().create(options.build());
+        try {
+            return strategy.getDifferentialPrivacy().settings()
+                    .wrap(strategy.getName().create(options.build(), strategy.parameters()));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigurationPropertyValueException("fedlink.server.strategy.name",
+                    strategy.getName().flowerName(), e.getMessage());
+        }
     }
 
     @Bean
@@ -89,11 +97,17 @@ public class FedlinkTrainingAutoConfiguration {
         return new TrainingRun(configurer.builder().build());
     }
 
+    /**
+     * Starts the {@link TrainingRun} once the application has started (the gRPC server listens); with
+     * {@code exit-when-done}, exits the JVM when the training ends by itself: status 0 if every round completed, 1
+     * otherwise. A training stopped because the application is shutting down leaves the exit to the shutdown.
+     */
     @Bean
     @ConditionalOnProperty(prefix = "fedlink.server.training", name = "auto-start", havingValue = "true")
-    TrainingAutoStart fedlinkTrainingAutoStart(TrainingRun run, FedlinkServerProperties properties,
+    ApplicationRunner fedlinkTrainingAutoStart(TrainingRun run, FedlinkServerProperties properties,
                                                ConfigurableApplicationContext context) {
-        return new TrainingAutoStart(run, properties.getTraining().isExitWhenDone(), context);
+        boolean exit = properties.getTraining().isExitWhenDone();
+        return arguments -> run.start(exit ? code -> System.exit(SpringApplication.exit(context, () -> code)) : code -> { });
     }
 
     /** The model in {@code location} (a file path, else a resource location), or {@code null} when unset. */

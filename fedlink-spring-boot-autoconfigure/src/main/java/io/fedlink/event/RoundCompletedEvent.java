@@ -1,22 +1,14 @@
 package io.fedlink.event;
 
 import io.fedlink.coordinator.RoundRecord;
-import org.springframework.context.ApplicationEvent;
 
 /**
- * A training round ended. {@link #getRecord()} holds its counts, loss, metrics and failures;
- * {@link RoundRecord#completed()} is false for a round that did not update the model (too few results).
+ * A training round ended and updated the global model. {@link #getRecord()} holds its counts, loss, metrics and
+ * failures. A round that did not update the model is a {@link RoundFailedEvent} instead.
  */
-public class RoundCompletedEvent extends ApplicationEvent {
-
-    private final RoundRecord record;
+public class RoundCompletedEvent extends RoundEndedEvent {
 
     public RoundCompletedEvent(Object source, RoundRecord record) {
-        super(source);
-        this.record = record;
-    }
-
-    public RoundRecord getRecord() {
-        return record;
+        super(source, record);
     }
 }

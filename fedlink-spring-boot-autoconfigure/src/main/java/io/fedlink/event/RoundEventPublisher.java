@@ -6,7 +6,7 @@ import io.fedlink.server.ClientProxy;
 import java.util.List;
 import org.springframework.context.ApplicationEventPublisher;
 
-/** Turns training progress into {@link RoundStartedEvent} and {@link RoundCompletedEvent}. */
+/** Turns training progress into {@link RoundStartedEvent}, {@link RoundCompletedEvent} and {@link RoundFailedEvent}. */
 public class RoundEventPublisher implements RoundListener {
 
     private final ApplicationEventPublisher publisher;
@@ -27,6 +27,6 @@ public class RoundEventPublisher implements RoundListener {
 
     @Override
     public void roundFailed(RoundRecord record) {
-        publisher.publishEvent(new RoundCompletedEvent(this, record));
+        publisher.publishEvent(new RoundFailedEvent(this, record));
     }
 }

@@ -1,2 +1,2 @@
-/** Micrometer meters for the coordinator: connected clients, instructions by type and outcome, bytes, rounds. */
+/** Micrometer meters for the coordinator: connected clients, instructions by type and outcome, message sizes, rounds. */
 package io.fedlink.metrics;

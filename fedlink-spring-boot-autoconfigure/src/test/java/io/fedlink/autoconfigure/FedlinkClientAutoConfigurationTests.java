@@ -6,6 +6,8 @@ import io.fedlink.client.ConnectionOperations;
 import io.fedlink.client.ConnectionTemplate;
 import net.devh.boot.grpc.client.autoconfigure.GrpcClientAutoConfiguration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -46,6 +48,21 @@ class FedlinkClientAutoConfigurationTests {
                 "fedlink.client.max-message-size=0").run(context -> assertThat(context).getFailure().rootCause()
                         .isInstanceOf(InvalidConfigurationPropertyValueException.class)
                         .hasMessageContaining("fedlink.client.max-message-size"));
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "fedlink.client.reconnect.initial-backoff, 0s",
+            "fedlink.client.reconnect.max-backoff, 10ms",
+            "fedlink.client.reconnect.multiplier, 0.5",
+            "fedlink.client.reconnect.jitter, 1.5",
+            "fedlink.client.reconnect.max-attempts, -1"})
+    void whenAReconnectSettingCannotWorkThenStartupFailsNamingItsKey(String key, String value) {
+        runner.withPropertyValues("grpc.client.fedlink.address=static://127.0.0.1:9999", key + "=" + value)
+                .run(context -> assertThat(context).getFailure().rootCause()
+                        .isInstanceOfSatisfying(InvalidConfigurationPropertyValueException.class,
+                                failure -> assertThat(failure.getName()).isEqualTo(key))
+                        .hasMessageContaining(key).hasMessageContaining("must"));
     }
 
     @Configuration(proxyBeanMethods = false)

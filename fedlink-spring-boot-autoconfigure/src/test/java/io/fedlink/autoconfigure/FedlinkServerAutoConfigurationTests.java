@@ -7,7 +7,10 @@ import io.fedlink.server.ClientManagerServicer;
 import io.fedlink.server.ClientProxy;
 import io.fedlink.server.ClientProxyFactory;
 import io.fedlink.server.ClientStream;
+import io.fedlink.server.CoordinatorSettings;
 import io.fedlink.server.DefaultClientManager;
+import io.fedlink.server.FlowControl;
+import io.fedlink.server.Keepalive;
 import io.fedlink.server.TimeoutPolicy;
 import java.time.Duration;
 import net.devh.boot.grpc.server.serverfactory.GrpcServerConfigurer;
@@ -47,6 +50,52 @@ class FedlinkServerAutoConfigurationTests {
                     assertThat(properties.getTimeoutPolicy()).isEqualTo(TimeoutPolicy.KEEP);
                     assertThat(properties.getMaxMessageSize().toMegabytes()).isEqualTo(64);
                 });
+    }
+
+    @Test
+    void whenNothingIsConfiguredThenTheCoordinatorGetsTheSettingsOfACoordinatorWithoutSpring() {
+        runner.run(context -> assertThat(context.getBean(FedlinkServerProperties.class).coordinatorSettings())
+                .isEqualTo(CoordinatorSettings.defaults()));
+    }
+
+    @Test
+    void whenKeysAreSetThenTheCoordinatorSettingsCarryThem() {
+        runner.withPropertyValues("fedlink.server.max-clients=7", "fedlink.server.quorum.timeout=1s",
+                "fedlink.server.reply-timeout=2s", "fedlink.server.timeout-policy=keep",
+                "fedlink.server.max-message-size=64MB", "fedlink.server.keepalive.time=30s",
+                "fedlink.server.keepalive.timeout=5s", "fedlink.server.keepalive.permit-time=0s",
+                "fedlink.server.keepalive.permit-without-calls=false").run(context -> {
+                    assertThat(context.getBean(FedlinkServerProperties.class).coordinatorSettings())
+                            .isEqualTo(new CoordinatorSettings(
+                                    Duration.ofSeconds(1), 7, Duration.ofSeconds(2), TimeoutPolicy.KEEP, 64 * 1024 * 1024,
+                                    new Keepalive(Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ZERO, false),
+                                    FlowControl.defaults()));
+                });
+    }
+
+    @Test
+    void flowControlDefaultsToHalfTheDirectMemoryForSendingAndOneLargeReplyAtATime() {
+        runner.run(context -> assertThat(context.getBean(ClientManagerServicer.class).settings().flowControl())
+                .isEqualTo(new FlowControl(FlowControl.defaultSendBudget(), 1)));
+    }
+
+    @Test
+    void whenFlowControlIsSetThenTheServicerFollowsIt() {
+        runner.withPropertyValues("fedlink.server.flow-control.send-budget=3MB",
+                "fedlink.server.flow-control.large-replies-at-once=4").run(context ->
+                assertThat(context.getBean(ClientManagerServicer.class).settings().flowControl())
+                        .isEqualTo(new FlowControl(3L * 1024 * 1024, 4)));
+    }
+
+    @Test
+    void whenLargeRepliesAtOnceIsZeroThenStartupFailsNamingTheProperty() {
+        assertStartupFailsNaming("fedlink.server.flow-control.large-replies-at-once=0",
+                "fedlink.server.flow-control.large-replies-at-once");
+    }
+
+    @Test
+    void whenTheSendBudgetIsZeroThenStartupFailsNamingTheProperty() {
+        assertStartupFailsNaming("fedlink.server.flow-control.send-budget=0B", "fedlink.server.flow-control.send-budget");
     }
 
     @Test

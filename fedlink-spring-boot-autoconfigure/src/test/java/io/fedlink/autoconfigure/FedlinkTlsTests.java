@@ -7,7 +7,7 @@ import io.fedlink.client.Connection;
 import io.fedlink.client.ConnectionClosedException;
 import io.fedlink.client.ConnectionTemplate;
 import io.fedlink.server.ClientManager;
-import io.fedlink.testing.Keytool;
+import io.fedlink.test.TestCertificates;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,11 +43,11 @@ class FedlinkTlsTests {
 
     @BeforeAll
     static void makeCertificates() throws Exception {
-        serverKeys = Keytool.keyStore(dir, "server");
-        serverTrust = Keytool.trustStore(serverKeys, "server");
-        clientKeys = Keytool.keyStore(dir, "client");
-        clientTrust = Keytool.trustStore(clientKeys, "client");
-        strangerKeys = Keytool.keyStore(dir, "stranger");
+        serverKeys = TestCertificates.keyStore(dir, "server");
+        serverTrust = TestCertificates.trustStore(serverKeys, "server");
+        clientKeys = TestCertificates.keyStore(dir, "client");
+        clientTrust = TestCertificates.trustStore(clientKeys, "client");
+        strangerKeys = TestCertificates.keyStore(dir, "stranger");
     }
 
     @AfterEach
@@ -70,12 +70,12 @@ class FedlinkTlsTests {
         List<String> properties = new ArrayList<>(List.of("grpc.server.port=0", "grpc.server.address=127.0.0.1",
                 "grpc.server.security.enabled=true",
                 "grpc.server.security.key-store=file:" + serverKeys, "grpc.server.security.key-store-format=PKCS12",
-                "grpc.server.security.key-store-password=" + Keytool.PASSWORD));
+                "grpc.server.security.key-store-password=" + TestCertificates.PASSWORD));
         if (mutual) {
             properties.addAll(List.of("grpc.server.security.client-auth=REQUIRE",
                     "grpc.server.security.trust-store=file:" + clientTrust,
                     "grpc.server.security.trust-store-format=PKCS12",
-                    "grpc.server.security.trust-store-password=" + Keytool.PASSWORD));
+                    "grpc.server.security.trust-store-password=" + TestCertificates.PASSWORD));
         }
         AtomicInteger port = new AtomicInteger();
         ClientManager manager = start(properties, port).getBean(ClientManager.class);
@@ -95,7 +95,7 @@ class FedlinkTlsTests {
         return new String[] {"grpc.client.fedlink.negotiation-type=TLS",
                 "grpc.client.fedlink.security.trust-store=file:" + serverTrust,
                 "grpc.client.fedlink.security.trust-store-format=PKCS12",
-                "grpc.client.fedlink.security.trust-store-password=" + Keytool.PASSWORD,
+                "grpc.client.fedlink.security.trust-store-password=" + TestCertificates.PASSWORD,
                 "grpc.client.fedlink.security.authority-override=localhost"};
     }
 
@@ -104,7 +104,7 @@ class FedlinkTlsTests {
         properties.addAll(List.of("grpc.client.fedlink.security.client-auth-enabled=true",
                 "grpc.client.fedlink.security.key-store=file:" + keys,
                 "grpc.client.fedlink.security.key-store-format=PKCS12",
-                "grpc.client.fedlink.security.key-store-password=" + Keytool.PASSWORD));
+                "grpc.client.fedlink.security.key-store-password=" + TestCertificates.PASSWORD));
         return properties.toArray(String[]::new);
     }
 
@@ -121,7 +121,7 @@ class FedlinkTlsTests {
         int port = startCoordinator(false);
         try (Connection connection = connect(port, "grpc.client.fedlink.negotiation-type=plaintext")) {
             assertThatThrownBy(connection::consume).isInstanceOf(ConnectionClosedException.class)
-                    .hasMessageContaining("set grpc.client.fedlink.negotiation-type=TLS");
+                    .hasMessageContaining("set grpc.client.fedlink.negotiation-type to TLS");
             assertThat(manager.waitFor(1, Duration.ofMillis(500))).isFalse();
         }
     }

@@ -107,6 +107,52 @@ class FedlinkTrainingAutoConfigurationTests {
                 .getFailure().hasStackTraceContaining("Failed to bind properties under 'fedlink.server.strategy.name'"));
     }
 
+    @Test
+    void aBuiltInStrategyIsChosenByItsFlowerNameWithFlowersParameterNames() {
+        runner.withPropertyValues("fedlink.server.strategy.name=FedAdam", "fedlink.server.strategy.eta=0.05",
+                "fedlink.server.strategy.beta-1=0.8", "fedlink.server.strategy.tau=0.001").run(context ->
+                assertThat(context.getBean(Strategy.class)).hasToString(
+                        "FedAdam(accept_failures=true, eta=0.05, beta_1=0.8, beta_2=0.99, tau=0.001)"));
+        runner.withPropertyValues("fedlink.server.strategy.name=fed-avg-m", "fedlink.server.strategy.server-momentum=0.9")
+                .run(context -> assertThat(context.getBean(Strategy.class)).hasToString(
+                        "FedAvgM(accept_failures=true, server_learning_rate=1.0, server_momentum=0.9)"));
+    }
+
+    @Test
+    void robustStrategiesKeepTheirUpdatesAsTheSpillSettingsSay(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        runner.withPropertyValues("fedlink.server.strategy.name=FedMedian", "fedlink.server.strategy.spill.heap-budget=1MB",
+                "fedlink.server.strategy.spill.directory=" + dir).run(context -> {
+                    var storage = ((io.fedlink.strategy.RobustStrategy) context.getBean(Strategy.class)).storage();
+                    assertThat(storage.heapBudgetBytes()).isEqualTo(1024 * 1024);
+                    assertThat(storage.directory()).isEqualTo(dir);
+                });
+    }
+
+    @Test
+    void differentialPrivacyWrapsTheStrategyAndNeedsItsParameters() {
+        runner.withPropertyValues("fedlink.server.strategy.differential-privacy.clipping=fixed",
+                "fedlink.server.strategy.differential-privacy.noise-multiplier=1.0",
+                "fedlink.server.strategy.differential-privacy.num-sampled-clients=10",
+                "fedlink.server.strategy.differential-privacy.clipping-norm=0.5").run(context ->
+                assertThat(context.getBean(Strategy.class)).hasToString("DifferentialPrivacyServerSideFixedClipping("
+                        + "FedAvg(accept_failures=true), noise_multiplier=1.0, clipping_norm=0.5, num_sampled_clients=10)"));
+        runner.withPropertyValues("fedlink.server.strategy.differential-privacy.clipping=fixed",
+                "fedlink.server.strategy.differential-privacy.noise-multiplier=1.0",
+                "fedlink.server.strategy.differential-privacy.num-sampled-clients=10").run(context -> assertThat(context)
+                .getFailure().rootCause().isInstanceOf(InvalidConfigurationPropertyValueException.class)
+                .hasMessageContaining("fedlink.server.strategy.differential-privacy.clipping-norm"));
+    }
+
+    @Test
+    void aStrategyMissingWhatItNeedsFailsStartupSayingWhat() {
+        runner.withPropertyValues("fedlink.server.strategy.name=FedProx").run(context -> assertThat(context)
+                .getFailure().rootCause().isInstanceOf(InvalidConfigurationPropertyValueException.class)
+                .hasMessageContaining("fedlink.server.strategy.proximal-mu"));
+        runner.withPropertyValues("fedlink.server.strategy.name=QFedAvg").run(context -> assertThat(context)
+                .getFailure().rootCause().isInstanceOf(InvalidConfigurationPropertyValueException.class)
+                .hasMessageContaining("fedlink.server.strategy.name").hasMessageContaining("EvaluateFunction bean"));
+    }
+
     @Configuration(proxyBeanMethods = false)
     static class UserFitConfig {
         @Bean

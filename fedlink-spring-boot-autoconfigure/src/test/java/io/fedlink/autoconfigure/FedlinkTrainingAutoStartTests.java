@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fedlink.client.NumPyClient;
 import io.fedlink.coordinator.FederatedTraining;
-import io.fedlink.coordinator.TrainingRun;
 import io.fedlink.coordinator.TrainingResult;
+import io.fedlink.coordinator.TrainingRun;
 import io.fedlink.strategy.InitialParameters;
 import io.fedlink.tensor.DType;
 import io.fedlink.tensor.NdArray;

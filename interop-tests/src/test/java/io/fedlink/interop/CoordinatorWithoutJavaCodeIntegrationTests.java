@@ -1,19 +1,18 @@
 package io.fedlink.interop;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
-import java.io.IOException;
+import io.fedlink.test.TestResources;
+import io.fedlink.test.process.ManagedProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -30,25 +29,16 @@ class CoordinatorWithoutJavaCodeIntegrationTests {
     private static final Pattern ROUND_LINE = Pattern.compile(
             "round (\\d+)/" + ROUNDS + ": replies 2/2, failures 0, loss ([0-9.]+), accuracy ([0-9.]+)");
 
-    private InteropFixture fixture;
-
-    @BeforeEach
-    void setUp(TestInfo test) {
-        fixture = InteropFixture.forTest(test);
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        fixture.close();
-    }
+    @RegisterExtension
+    final TestResources resources = new TestResources();
+    private final InteropFixture fixture = new InteropFixture(resources);
 
     @ParameterizedTest
-    @ValueSource(strings = {"FedAvg"})
+    @ValueSource(strings = {"FedAvg", "FedAdam"})
     void twoPythonClientsTrainAModelTheCoordinatorHasNeverSeen(String strategy) throws Exception {
-        Files.createDirectories(fixture.logDir());
         Path portFile = fixture.logDir().resolve("grpc-" + strategy + ".port");
         Files.deleteIfExists(portFile);
-        PeerProcess server = fixture.javaJar("sample-server-" + strategy, SampleApps.serverJar(), "--grpc.server.port=0",
+        ManagedProcess server = fixture.javaJar("sample-server-" + strategy, SampleApps.serverJar(), "--grpc.server.port=0",
                 "--server.port=0", "--sample.port-file=" + portFile,
                 "--fedlink.server.strategy.name=" + strategy,
                 "--fedlink.server.quorum.min-clients=2",
@@ -56,19 +46,19 @@ class CoordinatorWithoutJavaCodeIntegrationTests {
                 "--fedlink.server.training.exit-when-done=true",
                 "--sample.learning-rate=0.5", "--sample.local-epochs=2");
         String address = "127.0.0.1:" + awaitPortFile(server, portFile);
-        List<PeerProcess> clients = new ArrayList<>();
+        List<ManagedProcess> clients = new ArrayList<>();
         for (int partition = 0; partition < 2; partition++) {
             clients.add(fixture.pythonClient("python-" + strategy + "-" + partition, address, "--model-dim", "3",
                     "--partition", String.valueOf(partition), "--num-examples", "400", "--true-model=1.5,-2.0,0.5,0.25"));
         }
 
         server.awaitSuccess(BOUND);
-        for (PeerProcess client : clients) {
+        for (ManagedProcess client : clients) {
             client.awaitSuccess(Duration.ofSeconds(60));
-            assertThat(client.stdout()).contains("SHUTDOWN reconnect_ins seconds=0", "EXIT 0");
+            assertThat(client.output()).contains("SHUTDOWN reconnect_ins seconds=0", "EXIT 0");
         }
 
-        String log = server.stdout();
+        String log = server.output();
         assertThat(log).contains("Requesting initial parameters from one random client")
                 .containsPattern("Received initial parameters from one random client: [0-9a-f-]+ \\(.*\\), 2 tensor\\(s\\)")
                 .contains("Training with " + strategy + "(");
@@ -82,14 +72,9 @@ class CoordinatorWithoutJavaCodeIntegrationTests {
         assertThat(log).contains("Training finished: " + ROUNDS + " rounds (" + ROUNDS + " completed)");
     }
 
-    private static int awaitPortFile(PeerProcess server, Path portFile) throws IOException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (!Files.exists(portFile) || Files.readString(portFile).isBlank()) {
-            if (!server.isAlive() || System.nanoTime() > deadline) {
-                fail("The sample coordinator wrote no port file " + portFile + "\n" + server.describe());
-            }
-            PeerProcess.sleep(Duration.ofMillis(100));
-        }
-        return Integer.parseInt(Files.readString(portFile).strip());
+    private static int awaitPortFile(ManagedProcess server, Path portFile) {
+        return server.awaitWhileRunning("the port file " + portFile, Duration.ofSeconds(120), () -> Files.exists(portFile)
+                ? Optional.of(Files.readString(portFile).strip()).filter(port -> !port.isEmpty()).map(Integer::valueOf)
+                : Optional.empty());
     }
 }

@@ -7,24 +7,22 @@ import io.fedlink.autoconfigure.FedlinkClientAutoConfiguration;
 import io.fedlink.autoconfigure.FedlinkClientRunnerAutoConfiguration;
 import io.fedlink.client.ClientRunner;
 import io.fedlink.client.ClientRunnerListener;
-import io.fedlink.client.ClientRunnerSettings;
 import io.fedlink.client.ClientRunnerStatus;
-import io.fedlink.client.ConnectionTemplate;
+import io.fedlink.client.CoordinatorChannel;
 import io.fedlink.client.FederatedClient;
 import io.fedlink.proto.Code;
 import io.fedlink.proto.ServerMessage;
 import io.fedlink.server.ClientProxy;
-import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.fedlink.test.TestCoordinator;
+import io.fedlink.test.TestResources;
+import io.fedlink.test.process.ManagedProcess;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import net.devh.boot.grpc.client.autoconfigure.GrpcClientAutoConfiguration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
@@ -45,38 +43,24 @@ class FederatedClientAgainstPythonServerTests {
     /** One get_parameters, fit and evaluate per round, and the final reconnect. */
     private static final long ANSWERS_FOR_3_ROUNDS = 1 + 3 * 2 + 1;
 
-    private InteropFixture fixture;
-    private PeerProcess server;
-
-    @BeforeEach
-    void setUp(TestInfo test) {
-        fixture = InteropFixture.forTest(test);
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        fixture.close();
-    }
+    @RegisterExtension
+    final TestResources resources = new TestResources();
+    private final InteropFixture fixture = new InteropFixture(resources);
+    private ManagedProcess server;
 
     @Test
     void clientRunnerCompletesEveryRoundOfAFlowerStyleServerAndStopsOnReconnectWithZeroSeconds() throws Exception {
         int port = startServer();
-        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext()
-                .maxInboundMessageSize(TestCoordinator.MAX_MESSAGE_BYTES).build();
-        fixture.closeAtEnd(() -> {
-            channel.shutdownNow();
-            channel.awaitTermination(10, TimeUnit.SECONDS);
-        });
+        CoordinatorChannel coordinator = fixture.closeAtEnd(
+                CoordinatorChannel.forTarget("127.0.0.1:" + port).usePlaintext().build());
         TypedTestClient client = new TypedTestClient();
         List<String> events = new CopyOnWriteArrayList<>();
-        ClientRunner runner = new ClientRunner(new ConnectionTemplate(channel, TestCoordinator.MAX_MESSAGE_BYTES,
-                "127.0.0.1:" + port), client, ClientRunnerSettings.defaults(), new RecordingListener(events));
-        fixture.closeAtEnd(() -> runner.stop());
+        ClientRunner runner = coordinator.runner(client, new RecordingListener(events));
 
         runner.start();
 
         server.awaitSuccess(SERVER_DONE);
-        assertThat(server.stdout()).contains("ROUND 3 evaluate ok", "disconnect_res RECONNECT", "DONE OK");
+        assertThat(server.output()).contains("ROUND 3 evaluate ok", "disconnect_res RECONNECT", "DONE OK");
         runner.termination().get(30, TimeUnit.SECONDS); // completes normally: stopped, not failed
         ClientRunnerStatus status = runner.status();
         assertThat(status.phase()).isEqualTo(ClientRunnerStatus.Phase.STOPPED);
@@ -102,7 +86,7 @@ class FederatedClientAgainstPythonServerTests {
             assertThat(lifecycle.runner().status().instructionsAnswered()).isEqualTo(ANSWERS_FOR_3_ROUNDS);
             assertThat(lifecycle.isRunning()).isFalse();
         });
-        assertThat(server.stdout()).contains("DONE OK");
+        assertThat(server.output()).contains("DONE OK");
     }
 
     @Test
@@ -114,12 +98,12 @@ class FederatedClientAgainstPythonServerTests {
 
             assertThat(server.awaitExit(SERVER_DONE)).as(server.describe()).isEqualTo(1);
         });
-        assertThat(server.stdout()).contains("answered get_parameters_ins with an empty ClientMessage");
+        assertThat(server.output()).contains("answered get_parameters_ins with an empty ClientMessage");
     }
 
     @Test
     void springClientWithSendHandshakeOnIsServedByAFedlinkCoordinatorAsWell() throws Exception {
-        TestCoordinator coordinator = fixture.coordinator(TestCoordinator.builder());
+        TestCoordinator coordinator = fixture.coordinator(InteropFixture.coordinatorBuilder());
 
         springClient(coordinator.port()).withPropertyValues("fedlink.client.send-handshake=true").run(context -> {
             assertThat(context).hasNotFailed();

@@ -1,65 +1,68 @@
 package io.fedlink.interop;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
 import io.fedlink.server.ClientProxy;
+import io.fedlink.test.TestCoordinator;
+import io.fedlink.test.TestCoordinatorBuilder;
+import io.fedlink.test.TestResources;
+import io.fedlink.test.process.ManagedProcess;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
-import java.util.stream.Collectors;
-import org.junit.jupiter.api.TestInfo;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 
 /**
- * What one interop test started: Python peers, Java clients and jars, coordinators. Everything is closed in reverse
- * order by {@link #close()} (call it from {@code @AfterEach}); logs go to target/interop-logs/&lt;class&gt;/&lt;test&gt;/.
+ * This module's peers on the kit's {@link TestResources}: the Flower-like Python client and server of
+ * {@code src/test/python}, sample jars, and coordinators with the interop tests' bounds. Everything is closed after
+ * the test; logs go to {@code target/test-logs/<class>/<test>/}.
  */
-final class InteropFixture implements AutoCloseable {
+final class InteropFixture {
 
     static final String CLIENT_SCRIPT = "flower_like_client.py";
     static final String SERVER_SCRIPT = "flower_like_server.py";
+    /** Where the Python programs are ({@code fedlink.interop.python-sources}, set by the pom). */
+    static final Path PYTHON_SOURCES = Path.of(System.getProperty("fedlink.interop.python-sources", "src/test/python"));
 
-    private final Path logDir;
-    private final Deque<AutoCloseable> resources = new ArrayDeque<>();
-    private final List<PeerProcess> peers = new ArrayList<>();
+    private final TestResources resources;
+    private final List<ManagedProcess> peers = new ArrayList<>();
 
-    private InteropFixture(Path logDir) {
-        this.logDir = logDir;
+    InteropFixture(TestResources resources) {
+        this.resources = resources;
     }
 
-    static InteropFixture forTest(TestInfo test) {
-        Path root = Path.of(System.getProperty("fedlink.interop.logs", "target/interop-logs"));
-        String className = test.getTestClass().map(Class::getSimpleName).orElse("unknown");
-        String method = test.getTestMethod().map(m -> m.getName()).orElse("unknown");
-        return new InteropFixture(root.resolve(className).resolve(method));
+    /** A TCP coordinator whose replies may take two minutes: Python peers on a busy machine are slow. */
+    static TestCoordinatorBuilder coordinatorBuilder() {
+        return TestCoordinator.tcp().replyTimeout(Duration.ofMinutes(2)).quorumTimeout(Duration.ofMinutes(1));
     }
 
     Path logDir() {
-        return logDir;
+        return resources.logDir();
     }
 
-    /** Starts flower_like_client.py against {@code target} with the extra arguments; closed at the end of the test. */
-    PeerProcess pythonClient(String name, String target, String... arguments) {
+    /** Starts flower_like_client.py against {@code target} with the extra arguments. */
+    ManagedProcess pythonClient(String name, String target, String... arguments) {
         List<String> all = new ArrayList<>(List.of("--target", target, "--max-seconds", "600"));
         all.addAll(List.of(arguments));
-        return peer(PeerProcess.python(name, CLIENT_SCRIPT, all, logDir));
+        return peer(resources.processes().python(name, PYTHON_SOURCES.resolve(CLIENT_SCRIPT)).args(all)
+                .separateErrors().start());
     }
 
-    /** Starts flower_like_server.py with the arguments; closed at the end of the test. */
-    PeerProcess pythonServer(String name, String... arguments) {
-        return peer(PeerProcess.python(name, SERVER_SCRIPT, List.of(arguments), logDir));
+    /** Starts flower_like_server.py with the arguments. */
+    ManagedProcess pythonServer(String name, String... arguments) {
+        return peer(resources.processes().python(name, PYTHON_SOURCES.resolve(SERVER_SCRIPT)).args(arguments)
+                .separateErrors().start());
     }
 
-    /** Starts {@code java -jar jar arguments}; closed at the end of the test. */
-    PeerProcess javaJar(String name, Path jar, String... arguments) {
-        return peer(PeerProcess.java(name, jar, List.of(arguments), logDir));
+    /** Starts {@code java -jar jar arguments}. */
+    ManagedProcess javaJar(String name, Path jar, String... arguments) {
+        return peer(resources.processes().jar(name, jar).args(arguments).separateErrors().start());
     }
 
     /** State and output of every peer process started so far, for failure messages. */
     String describePeers() {
-        return peers.stream().map(PeerProcess::describe).collect(Collectors.joining("\n"));
+        return resources.processes().describe();
     }
 
     /** Whether a peer process started so far has exited. */
@@ -67,52 +70,33 @@ final class InteropFixture implements AutoCloseable {
         return peers.stream().anyMatch(peer -> !peer.isAlive());
     }
 
-    private PeerProcess peer(PeerProcess peer) {
-        peers.add(peer);
-        return closeAtEnd(peer);
-    }
-
     /**
      * Waits (bounded) until {@code count} clients are connected to the coordinator and returns them; fails with
      * the output of every peer process if one of them exits first or the bound passes.
      */
-    List<ClientProxy> awaitClients(TestCoordinator coordinator, int count, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!coordinator.clientManager().waitFor(count, Duration.ofMillis(250))) {
-            boolean someoneExited = somePeerExited();
-            if (someoneExited || System.nanoTime() > deadline) {
-                fail((someoneExited ? "A peer process exited" : "Not " + count + " clients within " + timeout)
-                        + " (" + coordinator.clientManager().numAvailable() + " connected)\n" + describePeers());
-            }
+    List<ClientProxy> awaitClients(TestCoordinator coordinator, int count, Duration timeout) {
+        try {
+            Awaitility.await(count + " clients connected").atMost(timeout).pollInterval(Duration.ofMillis(100))
+                    .failFast("a peer process exited", this::somePeerExited)
+                    .until(() -> coordinator.clientManager().numAvailable() >= count);
+        } catch (ConditionTimeoutException | TerminalFailureException e) {
+            throw new AssertionError(e.getMessage() + " (" + coordinator.clientManager().numAvailable()
+                    + " connected)\n" + describePeers(), e);
         }
         return coordinator.clientManager().all();
     }
 
-    TestCoordinator coordinator(TestCoordinator.Builder builder) {
+    /** Starts the coordinator; it is closed after the test. */
+    TestCoordinator coordinator(TestCoordinatorBuilder builder) {
         return closeAtEnd(builder.start());
     }
 
     <T extends AutoCloseable> T closeAtEnd(T resource) {
-        resources.push(resource);
-        return resource;
+        return resources.register(resource);
     }
 
-    @Override
-    public void close() throws Exception {
-        Exception first = null;
-        while (!resources.isEmpty()) {
-            try {
-                resources.pop().close();
-            } catch (Exception e) {
-                if (first == null) {
-                    first = e;
-                } else {
-                    first.addSuppressed(e);
-                }
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
+    private ManagedProcess peer(ManagedProcess peer) {
+        peers.add(peer);
+        return peer;
     }
 }

@@ -3,7 +3,7 @@ package io.fedlink.interop;
 import com.google.protobuf.ByteString;
 import io.fedlink.client.Connection;
 import io.fedlink.client.ConnectionClosedException;
-import io.fedlink.client.ConnectionTemplate;
+import io.fedlink.client.CoordinatorChannel;
 import io.fedlink.proto.ClientMessage;
 import io.fedlink.proto.Code;
 import io.fedlink.proto.Parameters;
@@ -11,18 +11,13 @@ import io.fedlink.proto.Reason;
 import io.fedlink.proto.Scalar;
 import io.fedlink.proto.ServerMessage;
 import io.fedlink.proto.Status;
-import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLException;
 
 /**
- * A fedlink Java client for the interop tests: a {@link ConnectionTemplate} over a Netty channel, a
+ * A fedlink Java client for the interop tests: a {@link CoordinatorChannel}'s connection template, a
  * {@link Connection} answered in its own thread. It sends NOTHING first (as stock Flower clients), answers
  * get_parameters (a weight vector and a bias, float32 .npy), get_properties ({@code language=java}), fit (one
  * step of its weights towards a local target; tensors after the first two come back unchanged), evaluate and
@@ -34,7 +29,7 @@ final class JavaTestClient implements AutoCloseable {
     static final int NUM_EXAMPLES = 100;
 
     private final String name;
-    private final ManagedChannel channel;
+    private final CoordinatorChannel channel;
     private final Connection connection;
     private final boolean handshake;
     private final float target;
@@ -42,12 +37,12 @@ final class JavaTestClient implements AutoCloseable {
     private final CompletableFuture<String> finished = new CompletableFuture<>();
     private final Thread thread;
 
-    private JavaTestClient(String name, ManagedChannel channel, boolean handshake, float target) {
+    private JavaTestClient(String name, CoordinatorChannel channel, boolean handshake, float target) {
         this.name = name;
         this.channel = channel;
         this.handshake = handshake;
         this.target = target;
-        this.connection = new ConnectionTemplate(channel, TestCoordinator.MAX_MESSAGE_BYTES, name).connect();
+        this.connection = channel.connectionTemplate().connect();
         this.thread = new Thread(this::serve, "java-client-" + name);
         this.thread.setDaemon(true);
         this.thread.start();
@@ -65,20 +60,12 @@ final class JavaTestClient implements AutoCloseable {
 
     /** Joins a TLS server, trusting the PEM certificate. */
     static JavaTestClient joinTls(String name, String host, int port, Path trustedPem) {
-        try {
-            ManagedChannel channel = NettyChannelBuilder.forAddress(host, port)
-                    .sslContext(GrpcSslContexts.forClient().trustManager(trustedPem.toFile()).build())
-                    .maxInboundMessageSize(TestCoordinator.MAX_MESSAGE_BYTES)
-                    .build();
-            return new JavaTestClient(name, channel, false, 1f);
-        } catch (SSLException e) {
-            throw new IllegalStateException("Cannot trust " + trustedPem, e);
-        }
+        return new JavaTestClient(name, CoordinatorChannel.forTarget(host + ":" + port).trustCertificates(trustedPem.toFile())
+                .build(), false, 1f);
     }
 
-    private static ManagedChannel plaintext(String host, int port) {
-        return NettyChannelBuilder.forAddress(host, port).usePlaintext()
-                .maxInboundMessageSize(TestCoordinator.MAX_MESSAGE_BYTES).build();
+    private static CoordinatorChannel plaintext(String host, int port) {
+        return CoordinatorChannel.forTarget(host + ":" + port).usePlaintext().build();
     }
 
     /** The wire names of the instructions answered so far, in order. */
@@ -174,8 +161,7 @@ final class JavaTestClient implements AutoCloseable {
         connection.abort("test over");
         thread.interrupt();
         thread.join(10_000);
-        channel.shutdownNow();
-        channel.awaitTermination(10, TimeUnit.SECONDS);
+        channel.close();
     }
 
     @Override

@@ -2,24 +2,24 @@ package io.fedlink.interop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
 
 import io.fedlink.client.Connection;
 import io.fedlink.client.ConnectionClosedException;
-import io.fedlink.client.ConnectionTemplate;
+import io.fedlink.client.CoordinatorChannel;
 import io.fedlink.proto.ClientMessage;
 import io.fedlink.proto.Code;
 import io.fedlink.proto.Parameters;
 import io.fedlink.proto.ServerMessage;
 import io.fedlink.server.ClientProxy;
-import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.fedlink.server.Keepalive;
+import io.fedlink.test.TestCoordinator;
+import io.fedlink.test.TestResources;
+import io.fedlink.test.process.ManagedProcess;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Client pings while a stream idles, as in long local training, in both directions. A Python client that pings every
@@ -35,28 +35,26 @@ class KeepaliveInteropTests {
     private static final String[] PINGING_CLIENT = {"--grpc-option", "grpc.keepalive_time_ms=10000",
             "--grpc-option", "grpc.keepalive_permit_without_calls=1"};
     private static final Parameters MODEL = PythonClientInteropTests.model(new float[8], new float[1]);
+    /** Pings an idle client after 10 s and lets clients ping every 5 s, even with no call open. */
+    private static final Keepalive PERMITTING_KEEPALIVE = new Keepalive(Duration.ofSeconds(10), Duration.ofSeconds(20),
+            Duration.ofSeconds(5), true);
+    /** grpc-java's own policy for client pings (one per 5 minutes, none without a call); Flower's 210 s server pings. */
+    private static final Keepalive GRPC_DEFAULT_KEEPALIVE_POLICY = new Keepalive(Duration.ofSeconds(210),
+            Duration.ofSeconds(20), Duration.ofMinutes(5), false);
 
-    private InteropFixture fixture;
-
-    @BeforeEach
-    void setUp(TestInfo test) {
-        fixture = InteropFixture.forTest(test);
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        fixture.close();
-    }
+    @RegisterExtension
+    final TestResources resources = new TestResources();
+    private final InteropFixture fixture = new InteropFixture(resources);
 
     @Test
     void pythonClientPingingEvery10SecondsWhileIdleIsNotDroppedWhenTheCoordinatorPermitsKeepalive() throws Exception {
-        TestCoordinator coordinator = fixture.coordinator(TestCoordinator.builder()
-                .permitKeepAlive(true).keepAliveTime(Duration.ofSeconds(10)));
-        PeerProcess python = fixture.pythonClient("python-client", coordinator.target(), PINGING_CLIENT);
+        TestCoordinator coordinator = fixture.coordinator(InteropFixture.coordinatorBuilder()
+                .keepalive(PERMITTING_KEEPALIVE));
+        ManagedProcess python = fixture.pythonClient("python-client", coordinator.target(), PINGING_CLIENT);
         ClientProxy client = fixture.awaitClients(coordinator, 1, Duration.ofSeconds(60)).get(0);
         ClientMessage.FitRes fit = client.fit(ServerMessage.FitIns.newBuilder().setParameters(MODEL).build());
 
-        PeerProcess.sleep(IDLE);
+        Thread.sleep(IDLE.toMillis());
 
         assertThat(client.isConnected()).as("still connected after idling " + IDLE).isTrue();
         ClientMessage.EvaluateRes evaluate = client.evaluate(ServerMessage.EvaluateIns.newBuilder()
@@ -64,8 +62,8 @@ class KeepaliveInteropTests {
         assertThat(evaluate.getStatus().getCode()).isEqualTo(Code.OK);
         client.reconnect(0);
         python.awaitSuccess(Duration.ofSeconds(60));
-        assertThat(python.stdout()).doesNotContain("STREAM-FAILED");
-        assertThat(python.stderr()).doesNotContain("too_many_pings");
+        assertThat(python.output()).doesNotContain("STREAM-FAILED");
+        assertThat(python.errorOutput()).doesNotContain("too_many_pings");
     }
 
     /**
@@ -77,13 +75,11 @@ class KeepaliveInteropTests {
      */
     @Test
     void javaClientPingingEvery10SecondsWhileIdleIsToldTooManyPingsByAFlowerStyleServer() throws Exception {
-        PeerProcess server = fixture.pythonServer("python-server", "--expected-clients", "2", "--join-timeout", "120");
+        ManagedProcess server = fixture.pythonServer("python-server", "--expected-clients", "2", "--join-timeout", "120");
         int port = Integer.parseInt(server.awaitLine("^PORT (\\d+)$", Duration.ofSeconds(60)).group(1));
-        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext()
-                .keepAliveTime(10, TimeUnit.SECONDS).keepAliveTimeout(20, TimeUnit.SECONDS).build();
-        fixture.closeAtEnd(channel::shutdownNow);
-        Connection connection = fixture.closeAtEnd(new ConnectionTemplate(channel, TestCoordinator.MAX_MESSAGE_BYTES,
-                "127.0.0.1:" + port).connect());
+        CoordinatorChannel channel = fixture.closeAtEnd(CoordinatorChannel.forTarget("127.0.0.1:" + port).usePlaintext()
+                .keepalive(Duration.ofSeconds(10), Duration.ofSeconds(20)).build());
+        Connection connection = fixture.closeAtEnd(channel.connectionTemplate().connect());
         assertThat(connection.awaitReady(Duration.ofSeconds(30))).isTrue();
         server.awaitLine("^JOINED ", Duration.ofSeconds(30));
 
@@ -92,22 +88,22 @@ class KeepaliveInteropTests {
 
         assertThat(closed).as("the idle stream was closed within 120 s").isNotNull();
         assertThat(closed.getMessage()).contains("UNAVAILABLE").containsIgnoringCase("too many pings")
-                .contains("raise grpc.client.fedlink.keep-alive-time");
+                .contains("raise keepAliveTime");
     }
 
     /** The control: shows that the first test would fail without the permit-keepalive settings. */
     @Test
     void withGrpcsDefaultKeepalivePolicyTheSameClientIsToldTooManyPingsAndDropped() throws Exception {
-        TestCoordinator coordinator = fixture.coordinator(TestCoordinator.builder().permitKeepAlive(false));
-        PeerProcess python = fixture.pythonClient("python-client", coordinator.target(), PINGING_CLIENT);
+        TestCoordinator coordinator = fixture.coordinator(InteropFixture.coordinatorBuilder().keepalive(GRPC_DEFAULT_KEEPALIVE_POLICY));
+        ManagedProcess python = fixture.pythonClient("python-client", coordinator.target(), PINGING_CLIENT);
         ClientProxy client = fixture.awaitClients(coordinator, 1, Duration.ofSeconds(60)).get(0);
         client.fit(ServerMessage.FitIns.newBuilder().setParameters(MODEL).build());
 
-        Await.until("the client is dropped", Duration.ofSeconds(90), () -> !client.isConnected());
+        await("the client is dropped").atMost(Duration.ofSeconds(90)).until(() -> !client.isConnected());
 
         python.awaitLine("^STREAM-FAILED UNAVAILABLE", Duration.ofSeconds(30));
         python.awaitExit(Duration.ofSeconds(30));
-        assertThat(python.stderr()).contains("too_many_pings");
+        assertThat(python.errorOutput()).contains("too_many_pings");
         assertThat(coordinator.clientManager().numAvailable()).isZero();
     }
 }

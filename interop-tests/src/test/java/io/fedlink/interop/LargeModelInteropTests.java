@@ -10,12 +10,13 @@ import io.fedlink.proto.Parameters;
 import io.fedlink.proto.ServerMessage;
 import io.fedlink.server.ClientDisconnectedException;
 import io.fedlink.server.ClientProxy;
+import io.fedlink.test.TestCoordinator;
+import io.fedlink.test.TestResources;
+import io.fedlink.test.process.ManagedProcess;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Models far above grpc-java's default 4 MiB limit cross between languages in both directions, with Flower's
@@ -28,22 +29,14 @@ class LargeModelInteropTests {
     /** 70 MB of float32: more than 64 MiB. */
     private static final int FROZEN_ELEMENTS = 17_500_000;
 
-    private InteropFixture fixture;
-
-    @BeforeEach
-    void setUp(TestInfo test) {
-        fixture = InteropFixture.forTest(test);
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        fixture.close();
-    }
+    @RegisterExtension
+    final TestResources resources = new TestResources();
+    private final InteropFixture fixture = new InteropFixture(resources);
 
     @Test
     void modelsLargerThan64MiBCrossBothWaysBetweenCoordinatorAndPythonClient() throws Exception {
-        TestCoordinator coordinator = fixture.coordinator(TestCoordinator.builder());
-        PeerProcess python = fixture.pythonClient("python-client", coordinator.target());
+        TestCoordinator coordinator = fixture.coordinator(InteropFixture.coordinatorBuilder());
+        ManagedProcess python = fixture.pythonClient("python-client", coordinator.target());
         ClientProxy client = fixture.awaitClients(coordinator, 1, Duration.ofSeconds(60)).get(0);
         ByteString frozen = Npy.float32Pattern(FROZEN_ELEMENTS);
         Parameters model = withFrozenLayer(frozen);
@@ -64,13 +57,13 @@ class LargeModelInteropTests {
         assertThat(evaluate.getMetricsMap()).containsKey("accuracy");
         assertThat(client.reconnect(0).getReason()).isNotNull();
         python.awaitSuccess(Duration.ofSeconds(60));
-        assertThat(python.stdout()).containsPattern("HANDLED fit_ins -> fit_res tensors=3 bytes=7\\d{7} ");
+        assertThat(python.output()).containsPattern("HANDLED fit_ins -> fit_res tensors=3 bytes=7\\d{7} ");
     }
 
     @Test
     void withGrpcsDefault4MiBInboundLimitA5MiBReplyWouldBeRefused() throws Exception {
-        TestCoordinator coordinator = fixture.coordinator(TestCoordinator.builder().maxInboundMessageBytes(4 * MiB));
-        PeerProcess python = fixture.pythonClient("python-client", coordinator.target());
+        TestCoordinator coordinator = fixture.coordinator(InteropFixture.coordinatorBuilder().maxMessageSize(4 * MiB));
+        ManagedProcess python = fixture.pythonClient("python-client", coordinator.target());
         ClientProxy client = fixture.awaitClients(coordinator, 1, Duration.ofSeconds(60)).get(0);
         Parameters model = withFrozenLayer(Npy.float32Pattern(5 * MiB / 4));
 
@@ -84,8 +77,8 @@ class LargeModelInteropTests {
 
     @Test
     void instructionLargerThanThePythonClientsOwnLimitFailsItsStreamAndTheCoordinatorSeesItLeave() throws Exception {
-        TestCoordinator coordinator = fixture.coordinator(TestCoordinator.builder());
-        PeerProcess python = fixture.pythonClient("python-client", coordinator.target(),
+        TestCoordinator coordinator = fixture.coordinator(InteropFixture.coordinatorBuilder());
+        ManagedProcess python = fixture.pythonClient("python-client", coordinator.target(),
                 "--max-message-bytes", String.valueOf(4 * MiB));
         ClientProxy client = fixture.awaitClients(coordinator, 1, Duration.ofSeconds(60)).get(0);
         Parameters model = withFrozenLayer(Npy.float32Pattern(5 * MiB / 4));
@@ -99,14 +92,14 @@ class LargeModelInteropTests {
 
     @Test
     void modelsLargerThan64MiBCrossBothWaysBetweenPythonServerAndJavaClient() throws Exception {
-        PeerProcess server = fixture.pythonServer("python-server", "--expected-clients", "1", "--rounds", "1",
+        ManagedProcess server = fixture.pythonServer("python-server", "--expected-clients", "1", "--rounds", "1",
                 "--extra-tensor-elements", String.valueOf(FROZEN_ELEMENTS));
         int port = Integer.parseInt(server.awaitLine("^PORT (\\d+)$", Duration.ofSeconds(60)).group(1));
         JavaTestClient java = fixture.closeAtEnd(JavaTestClient.join("java-client", "127.0.0.1", port, 1f));
 
         server.awaitSuccess(Duration.ofSeconds(180));
 
-        assertThat(server.stdout()).contains("tensors=3 shapes=8,1," + FROZEN_ELEMENTS, "ROUND 1 evaluate ok", "DONE OK");
+        assertThat(server.output()).contains("tensors=3 shapes=8,1," + FROZEN_ELEMENTS, "ROUND 1 evaluate ok", "DONE OK");
         assertThat(java.finished().get(30, TimeUnit.SECONDS)).isEqualTo("reconnect");
     }
 

@@ -8,38 +8,31 @@ import io.fedlink.proto.Parameters;
 import io.fedlink.proto.Scalar;
 import io.fedlink.proto.ServerMessage;
 import io.fedlink.server.ClientProxy;
+import io.fedlink.test.TestCoordinator;
+import io.fedlink.test.TestResources;
+import io.fedlink.test.process.ManagedProcess;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Python and Java clients in the same federation on one fedlink coordinator. */
 class MixedFederationInteropTests {
 
     private static final Duration ROUND = Duration.ofSeconds(120);
 
-    private InteropFixture fixture;
-
-    @BeforeEach
-    void setUp(TestInfo test) {
-        fixture = InteropFixture.forTest(test);
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        fixture.close();
-    }
+    @RegisterExtension
+    final TestResources resources = new TestResources();
+    private final InteropFixture fixture = new InteropFixture(resources);
 
     @Test
     void twoPythonAndTwoJavaClientsAnswerFitAndEvaluateInTheSameRounds() throws Exception {
-        TestCoordinator coordinator = fixture.coordinator(TestCoordinator.builder());
-        List<PeerProcess> pythons = List.of(
+        TestCoordinator coordinator = fixture.coordinator(InteropFixture.coordinatorBuilder());
+        List<ManagedProcess> pythons = List.of(
                 fixture.pythonClient("python-0", coordinator.target(), "--partition", "0"),
                 fixture.pythonClient("python-1", coordinator.target(), "--partition", "1"));
         List<JavaTestClient> javas = List.of(
@@ -85,9 +78,9 @@ class MixedFederationInteropTests {
             client.reconnect(0);
         }
         assertThat(coordinator.clientManager().numAvailable()).isZero();
-        for (PeerProcess python : pythons) {
+        for (ManagedProcess python : pythons) {
             python.awaitSuccess(Duration.ofSeconds(60));
-            assertThat(python.stdout().lines().filter(line -> line.startsWith("HANDLED fit_ins"))).hasSize(2);
+            assertThat(python.output().lines().filter(line -> line.startsWith("HANDLED fit_ins"))).hasSize(2);
         }
         for (JavaTestClient java : javas) {
             assertThat(java.finished().get(30, TimeUnit.SECONDS)).isEqualTo("reconnect");

@@ -13,12 +13,13 @@ import io.fedlink.server.ClientProxy;
 import io.fedlink.server.ClientReplyTimeoutException;
 import io.fedlink.server.DisconnectReason;
 import io.fedlink.server.UnexpectedReplyException;
+import io.fedlink.test.TestCoordinator;
+import io.fedlink.test.TestResources;
+import io.fedlink.test.process.ManagedProcess;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** How the coordinator treats Python clients that break the protocol. */
 class ProtocolInteropTests {
@@ -27,21 +28,13 @@ class ProtocolInteropTests {
     private static final ServerMessage.FitIns FIT = ServerMessage.FitIns.newBuilder()
             .setParameters(PythonClientInteropTests.model(new float[8], new float[1])).build();
 
-    private InteropFixture fixture;
-
-    @BeforeEach
-    void setUp(TestInfo test) {
-        fixture = InteropFixture.forTest(test);
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        fixture.close();
-    }
+    @RegisterExtension
+    final TestResources resources = new TestResources();
+    private final InteropFixture fixture = new InteropFixture(resources);
 
     @Test
     void wrongCaseReplyFailsTheCallNamingClientAndBothCasesWhileAnotherClientIsStillServed() throws Exception {
-        TestCoordinator coordinator = fixture.coordinator(TestCoordinator.builder());
+        TestCoordinator coordinator = fixture.coordinator(InteropFixture.coordinatorBuilder());
         fixture.pythonClient("python-wrong-case", coordinator.target(), "--misbehave", "wrong-case");
         ClientProxy wrong = fixture.awaitClients(coordinator, 1, JOIN).get(0);
         fixture.pythonClient("python-good", coordinator.target(), "--partition", "1");
@@ -62,8 +55,8 @@ class ProtocolInteropTests {
 
     @Test
     void hangUpDuringFitFailsTheCallPromptlyAndUnregistersTheClient() throws Exception {
-        TestCoordinator coordinator = fixture.coordinator(TestCoordinator.builder().replyTimeout(Duration.ofMinutes(5)));
-        PeerProcess python = fixture.pythonClient("python-client", coordinator.target(), "--misbehave", "hang-up-during-fit");
+        TestCoordinator coordinator = fixture.coordinator(InteropFixture.coordinatorBuilder().replyTimeout(Duration.ofMinutes(5)));
+        ManagedProcess python = fixture.pythonClient("python-client", coordinator.target(), "--misbehave", "hang-up-during-fit");
         ClientProxy client = fixture.awaitClients(coordinator, 1, JOIN).get(0);
 
         // Far below the 5-minute reply timeout: the failure comes from the hang-up, not from a timer.
@@ -77,13 +70,13 @@ class ProtocolInteropTests {
                 assertThat(reason).isIn(DisconnectReason.CANCELLED, DisconnectReason.TRANSPORT_ERROR,
                         DisconnectReason.CLIENT_COMPLETED));
         python.awaitSuccess(Duration.ofSeconds(60));
-        assertThat(python.stdout()).contains("HUNG-UP fit_ins");
+        assertThat(python.output()).contains("HUNG-UP fit_ins");
     }
 
     @Test
     void silentClientTimesOutAndIsDroppedSoTheNextRoundGoesOnWithoutIt() throws Exception {
-        TestCoordinator coordinator = fixture.coordinator(TestCoordinator.builder().replyTimeout(Duration.ofSeconds(3)));
-        PeerProcess python = fixture.pythonClient("python-silent", coordinator.target(), "--misbehave", "silent");
+        TestCoordinator coordinator = fixture.coordinator(InteropFixture.coordinatorBuilder().replyTimeout(Duration.ofSeconds(3)));
+        ManagedProcess python = fixture.pythonClient("python-silent", coordinator.target(), "--misbehave", "silent");
         ClientProxy silent = fixture.awaitClients(coordinator, 1, JOIN).get(0);
 
         assertThatThrownBy(() -> silent.fit(FIT)).isInstanceOf(ClientReplyTimeoutException.class)

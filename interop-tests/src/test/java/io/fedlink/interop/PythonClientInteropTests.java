@@ -11,12 +11,13 @@ import io.fedlink.proto.Scalar;
 import io.fedlink.proto.ServerMessage;
 import io.fedlink.server.ClientProxy;
 import io.fedlink.server.DisconnectReason;
+import io.fedlink.test.TestCoordinator;
+import io.fedlink.test.TestResources;
+import io.fedlink.test.process.ManagedProcess;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A Flower-style Python client (sends nothing first) driven through a whole lifecycle by the fedlink coordinator. */
 class PythonClientInteropTests {
@@ -25,22 +26,14 @@ class PythonClientInteropTests {
     static final Duration EXIT = Duration.ofSeconds(60);
     static final double LN2 = Math.log(2);
 
-    private InteropFixture fixture;
-
-    @BeforeEach
-    void setUp(TestInfo test) {
-        fixture = InteropFixture.forTest(test);
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        fixture.close();
-    }
+    @RegisterExtension
+    final TestResources resources = new TestResources();
+    private final InteropFixture fixture = new InteropFixture(resources);
 
     @Test
     void pythonClientJoinsWithoutHandshakeAndAnswersEveryInstructionWithTheMatchingCase() throws Exception {
-        TestCoordinator coordinator = fixture.coordinator(TestCoordinator.builder());
-        PeerProcess python = fixture.pythonClient("python-client", coordinator.target(), "--partition", "3", "--model-dim", "8");
+        TestCoordinator coordinator = fixture.coordinator(InteropFixture.coordinatorBuilder());
+        ManagedProcess python = fixture.pythonClient("python-client", coordinator.target(), "--partition", "3", "--model-dim", "8");
         ClientProxy client = fixture.awaitClients(coordinator, 1, JOIN).get(0);
 
         ClientMessage.GetParametersRes parameters = client.getParameters(ServerMessage.GetParametersIns.getDefaultInstance());
@@ -82,15 +75,15 @@ class PythonClientInteropTests {
         assertThat(client.stream().disconnectReason()).contains(DisconnectReason.RECONNECT);
 
         python.awaitSuccess(EXIT);
-        assertThat(python.stdout().lines().filter(line -> line.startsWith("HANDLED")).map(line -> line.split(" ")[1]))
+        assertThat(python.output().lines().filter(line -> line.startsWith("HANDLED")).map(line -> line.split(" ")[1]))
                 .containsExactly("get_parameters_ins", "get_properties_ins", "evaluate_ins", "fit_ins", "evaluate_ins",
                         "reconnect_ins");
     }
 
     @Test
     void pythonClientThatSendsTheSeedHandshakeFirstIsServedAsWell() throws Exception {
-        TestCoordinator coordinator = fixture.coordinator(TestCoordinator.builder());
-        PeerProcess python = fixture.pythonClient("python-client", coordinator.target(), "--misbehave", "handshake");
+        TestCoordinator coordinator = fixture.coordinator(InteropFixture.coordinatorBuilder());
+        ManagedProcess python = fixture.pythonClient("python-client", coordinator.target(), "--misbehave", "handshake");
         ClientProxy client = fixture.awaitClients(coordinator, 1, JOIN).get(0);
         python.awaitLine("^JOINING", JOIN);
 
@@ -103,8 +96,8 @@ class PythonClientInteropTests {
 
     @Test
     void pythonClientAskedToReconnectAfterOneSecondJoinsAgainAsANewClientAndShutsDownOnZeroSeconds() throws Exception {
-        TestCoordinator coordinator = fixture.coordinator(TestCoordinator.builder());
-        PeerProcess python = fixture.pythonClient("python-client", coordinator.target());
+        TestCoordinator coordinator = fixture.coordinator(InteropFixture.coordinatorBuilder());
+        ManagedProcess python = fixture.pythonClient("python-client", coordinator.target());
         ClientProxy first = fixture.awaitClients(coordinator, 1, JOIN).get(0);
 
         assertThat(first.reconnect(1).getReason()).isEqualTo(Reason.RECONNECT);
@@ -113,14 +106,14 @@ class PythonClientInteropTests {
         assertThat(second.id()).as("a fresh registration").isNotEqualTo(first.id());
         assertThat(second.reconnect(0).getReason()).isEqualTo(Reason.RECONNECT);
         python.awaitSuccess(EXIT);
-        assertThat(python.stdout().lines().filter(line -> line.startsWith("JOINING"))).hasSize(2);
-        assertThat(python.stdout()).contains("RECONNECTING 1", "SHUTDOWN reconnect_ins seconds=0");
+        assertThat(python.output().lines().filter(line -> line.startsWith("JOINING"))).hasSize(2);
+        assertThat(python.output()).contains("RECONNECTING 1", "SHUTDOWN reconnect_ins seconds=0");
     }
 
     @Test
     void pythonClientHangingUpOnReconnectWithoutReplyingCountsAsAcknowledged() throws Exception {
-        TestCoordinator coordinator = fixture.coordinator(TestCoordinator.builder());
-        PeerProcess python = fixture.pythonClient("python-client", coordinator.target(), "--misbehave", "hang-up-on-reconnect");
+        TestCoordinator coordinator = fixture.coordinator(InteropFixture.coordinatorBuilder());
+        ManagedProcess python = fixture.pythonClient("python-client", coordinator.target(), "--misbehave", "hang-up-on-reconnect");
         ClientProxy client = fixture.awaitClients(coordinator, 1, JOIN).get(0);
 
         ClientMessage.DisconnectRes disconnect = client.reconnect(5);
@@ -129,7 +122,7 @@ class PythonClientInteropTests {
         assertThat(coordinator.clientManager().numAvailable()).isZero();
         assertThat(client.stream().disconnectReason()).contains(DisconnectReason.RECONNECT);
         python.awaitSuccess(EXIT);
-        assertThat(python.stdout()).contains("HUNG-UP reconnect_ins");
+        assertThat(python.output()).contains("HUNG-UP reconnect_ins");
     }
 
     static Parameters model(float[] weights, float[] bias) {

@@ -2,9 +2,12 @@ package io.fedlink.interop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.jayway.jsonpath.JsonPath;
+import io.fedlink.test.TestResources;
+import io.fedlink.test.process.ManagedProcess;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -18,15 +21,18 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.ZipFile;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The real sample coordinator (sample-server jar, FedAvg) trains the sample's logistic regression (weights (20,) and
@@ -49,29 +55,18 @@ class SampleFederationIntegrationTests {
     private static final Pattern ROUND_LINE = Pattern.compile(
             "round (\\d+)/" + ROUNDS + ": replies (\\d+)/(\\d+), failures (\\d+), loss ([0-9.]+), accuracy ([0-9.]+)");
 
-    private InteropFixture fixture;
-
-    @BeforeEach
-    void setUp(TestInfo test) {
-        fixture = InteropFixture.forTest(test);
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        fixture.close();
-    }
+    @RegisterExtension
+    final TestResources resources = new TestResources();
+    private final InteropFixture fixture = new InteropFixture(resources);
 
     @Test
     void twoJavaSampleClientsAndTwoPythonClientsTrainTheSampleModelWithFedAvgAndEveryProcessExitsCleanly() throws Exception {
         Path serverJar = SampleApps.serverJar();
         Path clientJar = SampleApps.clientJar();
-        Path portFile = fixture.logDir().resolve("grpc.port");
+        Path portFile = fixture.logDir().resolve("grpc.port"); // the log directory starts empty: no earlier checkpoints
         Path checkpoints = fixture.logDir().resolve("checkpoints");
-        Files.createDirectories(fixture.logDir());
-        Files.deleteIfExists(portFile);
-        deleteRecursively(checkpoints); // a checkpoint left by an earlier run would resume that training instead
 
-        PeerProcess server = fixture.javaJar("sample-server", serverJar, "--grpc.server.port=0", "--server.port=0",
+        ManagedProcess server = fixture.javaJar("sample-server", serverJar, "--grpc.server.port=0", "--server.port=0",
                 "--sample.port-file=" + portFile, "--fedlink.server.training.exit-when-done=true",
                 "--fedlink.server.quorum.min-clients=" + CLIENTS, "--fedlink.server.training.rounds=" + ROUNDS,
                 "--fedlink.server.training.checkpoint-directory=" + checkpoints);
@@ -79,18 +74,18 @@ class SampleFederationIntegrationTests {
         int httpPort = Integer.parseInt(server.awaitLine("Tomcat started on port (\\d+)", START).group(1));
         String address = "127.0.0.1:" + grpcPort;
 
-        List<PeerProcess> javaClients = List.of(sampleClient(clientJar, address, 0), sampleClient(clientJar, address, 1));
-        PeerProcess firstPython = pythonClient(address, 2);
+        List<ManagedProcess> javaClients = List.of(sampleClient(clientJar, address, 0), sampleClient(clientJar, address, 1));
+        ManagedProcess firstPython = pythonClient(address, 2);
 
         // Three of four: the coordinator waits for its quorum, so this state is stable enough to inspect.
         String waiting = awaitEndpoint(httpPort, json -> JsonPath.<Integer>read(json, "$.connectedClients") == 3);
         assertThat(JsonPath.<List<String>>read(waiting, "$.clients[*].id")).doesNotHaveDuplicates().hasSize(3);
         assertThat(JsonPath.<List<String>>read(waiting, "$.clients[*].peer")).allMatch(peer -> peer.contains("127.0.0.1"));
         assertThat(JsonPath.<List<Object>>read(waiting, "$.rounds")).as("no round before the quorum of 4").isEmpty();
-        PeerProcess secondPython = pythonClient(address, 3);
+        ManagedProcess secondPython = pythonClient(address, 3);
 
         server.awaitSuccess(Duration.ofMinutes(5));
-        for (PeerProcess client : List.of(javaClients.get(0), javaClients.get(1), firstPython, secondPython)) {
+        for (ManagedProcess client : List.of(javaClients.get(0), javaClients.get(1), firstPython, secondPython)) {
             client.awaitSuccess(Duration.ofSeconds(60));
         }
 
@@ -110,7 +105,7 @@ class SampleFederationIntegrationTests {
         assertThat(accuracy.get(ROUNDS - 1)).as("accuracy per round %s", accuracy).isGreaterThan(accuracy.get(0));
         assertThat(loss.get(ROUNDS - 1)).as("loss per round %s", loss).isLessThan(loss.get(0));
 
-        Matcher lines = ROUND_LINE.matcher(server.stdout());
+        Matcher lines = ROUND_LINE.matcher(server.output());
         int logged = 0;
         while (lines.find()) {
             int round = Integer.parseInt(lines.group(1));
@@ -121,64 +116,59 @@ class SampleFederationIntegrationTests {
         }
         assertThat(logged).as("round lines in the coordinator's log").isEqualTo(ROUNDS);
 
-        for (PeerProcess python : List.of(firstPython, secondPython)) {
-            assertThat(python.stdout().lines().filter(line -> line.startsWith("HANDLED fit_ins -> fit_res tensors=2 ")))
+        for (ManagedProcess python : List.of(firstPython, secondPython)) {
+            assertThat(python.output().lines().filter(line -> line.startsWith("HANDLED fit_ins -> fit_res tensors=2 ")))
                     .as(python.name() + " fits").hasSize(ROUNDS);
-            assertThat(python.stdout().lines().filter(line -> line.startsWith("HANDLED evaluate_ins -> evaluate_res")))
+            assertThat(python.output().lines().filter(line -> line.startsWith("HANDLED evaluate_ins -> evaluate_res")))
                     .as(python.name() + " evaluations").hasSize(ROUNDS);
-            assertThat(python.stdout()).contains("SHUTDOWN reconnect_ins seconds=0", "EXIT 0");
+            assertThat(python.output()).contains("SHUTDOWN reconnect_ins seconds=0", "EXIT 0");
         }
-        for (PeerProcess java : javaClients) {
-            assertThat(java.stdout()).as(java.name())
+        for (ManagedProcess java : javaClients) {
+            assertThat(java.output()).as(java.name())
                     .contains("asked this client to disconnect and shut down")
                     .containsPattern("stopped after 1 session\\(s\\) and " + (2 * ROUNDS + 1) + " instruction\\(s\\)");
         }
     }
 
-    private PeerProcess sampleClient(Path jar, String address, int index) {
+    private ManagedProcess sampleClient(Path jar, String address, int index) {
         return fixture.javaJar("java-client-" + index, jar, "--grpc.client.fedlink.address=static://" + address,
                 "--sample.client-index=" + index, "--sample.num-clients=" + CLIENTS);
     }
 
-    private PeerProcess pythonClient(String address, int partition) {
+    private ManagedProcess pythonClient(String address, int partition) {
         return fixture.pythonClient("python-client-" + partition, address, "--partition", String.valueOf(partition),
                 "--num-examples", "600", "--model-dim", String.valueOf(SampleApps.SAMPLE_FEATURES),
                 "--true-model=" + SampleApps.trueModel());
     }
 
-    private int awaitPortFile(PeerProcess server, Path portFile) throws IOException {
-        long deadline = System.nanoTime() + START.toNanos();
-        while (!Files.exists(portFile) || Files.readString(portFile).isBlank()) {
-            if (!server.isAlive() || System.nanoTime() > deadline) {
-                fail("The sample coordinator wrote no port file " + portFile + " within " + START + "\n" + server.describe());
-            }
-            PeerProcess.sleep(Duration.ofMillis(100));
-        }
-        return Integer.parseInt(Files.readString(portFile).strip());
+    private static int awaitPortFile(ManagedProcess server, Path portFile) {
+        return server.awaitWhileRunning("the port file " + portFile, START, () -> Files.exists(portFile)
+                ? Optional.of(Files.readString(portFile).strip()).filter(port -> !port.isEmpty()).map(Integer::valueOf)
+                : Optional.empty());
     }
 
     /** Polls {@code /actuator/fedlink} until its JSON satisfies {@code condition}; fails with every peer's output. */
-    private String awaitEndpoint(int httpPort, java.util.function.Predicate<String> condition) throws InterruptedException {
+    private String awaitEndpoint(int httpPort, Predicate<String> condition) {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/actuator/fedlink"))
                 .timeout(Duration.ofSeconds(10)).GET().build();
-        long deadline = System.nanoTime() + START.toNanos();
-        String last = "<no answer>";
-        while (true) {
-            try {
-                HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-                last = response.statusCode() + " " + response.body();
-                if (response.statusCode() == 200 && condition.test(response.body())) {
-                    return response.body();
-                }
-            } catch (IOException e) {
-                last = e.toString();
-            }
-            if (fixture.somePeerExited() || System.nanoTime() > deadline) {
-                fail("/actuator/fedlink never showed the expected state within " + START + "; last answer: " + last
-                        + "\n" + fixture.describePeers());
-            }
-            PeerProcess.sleep(Duration.ofMillis(250));
+        AtomicReference<String> last = new AtomicReference<>("<no answer>");
+        try {
+            return await("/actuator/fedlink shows the expected state").atMost(START).pollInterval(Duration.ofMillis(250))
+                    .failFast("a peer process exited", fixture::somePeerExited)
+                    .until(() -> {
+                        try {
+                            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+                            last.set(response.statusCode() + " " + response.body());
+                            return response.statusCode() == 200 && condition.test(response.body())
+                                    ? Optional.of(response.body()) : Optional.<String>empty();
+                        } catch (IOException e) {
+                            last.set(e.toString());
+                            return Optional.<String>empty();
+                        }
+                    }, Optional::isPresent).orElseThrow();
+        } catch (ConditionTimeoutException | TerminalFailureException e) {
+            return fail(e.getMessage() + "; last answer: " + last.get() + "\n" + fixture.describePeers());
         }
     }
 
@@ -196,16 +186,5 @@ class SampleFederationIntegrationTests {
             history.load(in);
         }
         return history;
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(file);
-            }
-        }
     }
 }

@@ -7,13 +7,13 @@ import io.fedlink.proto.Code;
 import io.fedlink.proto.Reason;
 import io.fedlink.proto.ServerMessage;
 import io.fedlink.server.ClientProxy;
+import io.fedlink.test.TestCoordinator;
+import io.fedlink.test.TestResources;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 import org.testcontainers.Testcontainers;
 import org.testcontainers.containers.GenericContainer;
@@ -34,21 +34,13 @@ class StockFlowerClientContainerTests {
 
     private static final String FLWR = "flwr==1.5.*";
 
-    private InteropFixture fixture;
-
-    @BeforeEach
-    void setUp(TestInfo test) {
-        fixture = InteropFixture.forTest(test);
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        fixture.close();
-    }
+    @RegisterExtension
+    final TestResources resources = new TestResources();
+    private final InteropFixture fixture = new InteropFixture(resources);
 
     @Test
     void stockFlowerClientJoinsTheCoordinatorAndAnswersEveryInstructionWithTheMatchingCase() throws Exception {
-        TestCoordinator coordinator = fixture.coordinator(TestCoordinator.builder());
+        TestCoordinator coordinator = fixture.coordinator(InteropFixture.coordinatorBuilder());
         Testcontainers.exposeHostPorts(coordinator.port());
         Path script = Path.of(System.getProperty("fedlink.interop.python-sources", "src/test/python"), "stock_flwr_client.py");
         GenericContainer<?> flower = fixture.closeAtEnd(new GenericContainer<>(DockerImageName.parse("python:3.11-slim"))

@@ -10,13 +10,14 @@ import io.fedlink.proto.Reason;
 import io.fedlink.proto.Scalar;
 import io.fedlink.proto.ServerMessage;
 import io.fedlink.server.ClientProxy;
+import io.fedlink.test.TestCoordinator;
+import io.fedlink.test.TestResources;
+import io.fedlink.test.process.ManagedProcess;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Whatever the wire contract allows crosses from the coordinator to a Flower-style Python client and back: every
@@ -29,22 +30,14 @@ class WireContractInteropTests {
 
     private static final String NON_ASCII = "Grüße, naïve café – 世界 ✓ 🚀";
 
-    private InteropFixture fixture;
-
-    @BeforeEach
-    void setUp(TestInfo test) {
-        fixture = InteropFixture.forTest(test);
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        fixture.close();
-    }
+    @RegisterExtension
+    final TestResources resources = new TestResources();
+    private final InteropFixture fixture = new InteropFixture(resources);
 
     @Test
     void everyScalarKindNonAsciiTextAndEmptyParametersSurviveATripThroughAFlowerStylePythonClient() throws Exception {
-        TestCoordinator coordinator = fixture.coordinator(TestCoordinator.builder());
-        PeerProcess python = fixture.pythonClient("python-echo", coordinator.target(), "--echo-config");
+        TestCoordinator coordinator = fixture.coordinator(InteropFixture.coordinatorBuilder());
+        ManagedProcess python = fixture.pythonClient("python-echo", coordinator.target(), "--echo-config");
         ClientProxy client = fixture.awaitClients(coordinator, 1, Duration.ofSeconds(60)).get(0);
         Map<String, Scalar> sent = everyScalarKind();
 
@@ -91,7 +84,7 @@ class WireContractInteropTests {
 
         assertThat(client.reconnect(0).getReason()).isEqualTo(Reason.RECONNECT);
         python.awaitSuccess(Duration.ofSeconds(60));
-        assertThat(python.stdout()).contains("SHUTDOWN reconnect_ins seconds=0");
+        assertThat(python.output()).contains("SHUTDOWN reconnect_ins seconds=0");
     }
 
     /** Each oneof case of Scalar with its edge values, under ASCII, non-ASCII and empty keys. */

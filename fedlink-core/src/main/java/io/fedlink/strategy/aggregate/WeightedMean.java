@@ -1,10 +1,8 @@
 package io.fedlink.strategy.aggregate;
 
-import com.google.protobuf.UnsafeByteOperations;
 import io.fedlink.proto.Parameters;
 import io.fedlink.server.ClientUpdateRejectedException;
 import io.fedlink.tensor.NdArray;
-import io.fedlink.tensor.Npy;
 import io.fedlink.tensor.NpyHeader;
 import io.fedlink.tensor.ParametersCodec;
 import java.nio.ByteBuffer;
@@ -55,18 +53,7 @@ public final class WeightedMean {
      * @throws ClientUpdateRejectedException if the update cannot be used; nothing of it is added then
      */
     public synchronized void add(String clientId, Parameters update, long numExamples) {
-        if (numExamples <= 0) {
-            throw new ClientUpdateRejectedException(clientId, "Update from client " + clientId + " rejected: num_examples is "
-                    + numExamples + ", but the weighted mean weights each update by it and needs it positive");
-        }
-        long total;
-        try {
-            total = Math.addExact(totalWeight, numExamples);
-        } catch (ArithmeticException e) {
-            throw new ClientUpdateRejectedException(clientId, "Update from client " + clientId + " rejected: its num_examples "
-                    + numExamples + " added to the " + totalWeight + " examples of the round's other updates overflows a"
-                    + " 64-bit count, which would flip the sign of the mean");
-        }
+        long total = ExampleCount.add(clientId, totalWeight, numExamples);
         List<NpyHeader> headers = TensorLayout.readUpdate(clientId, update);
         if (layout == null) {
             start(TensorLayout.ofUpdate(clientId, headers));
@@ -96,8 +83,8 @@ public final class WeightedMean {
     }
 
     /**
-     * The mean as {@code .npy} parameters, written one tensor at a time (at most the sums, one mean tensor and its
-     * encoding are alive together).
+     * The mean as {@code .npy} parameters, each tensor written straight into its encoding (at most the sums and
+     * the result are alive together).
      *
      * @throws IllegalStateException if no update was added
      */
@@ -105,7 +92,11 @@ public final class WeightedMean {
         requireUpdates();
         Parameters.Builder result = Parameters.newBuilder().setTensorType(ParametersCodec.NUMPY_TENSOR_TYPE);
         for (int t = 0; t < layout.size(); t++) {
-            result.addTensors(UnsafeByteOperations.unsafeWrap(Npy.write(mean(t))));
+            OutputTensor tensor = new OutputTensor(layout.tensor(t));
+            for (int i = 0; i < tensor.size(); i++) {
+                tensor.set(i, meanOf(t, i));
+            }
+            result.addTensors(tensor.bytes());
         }
         return result.build();
     }
@@ -130,8 +121,11 @@ public final class WeightedMean {
      */
     public synchronized double meanElement(int t, int i) {
         requireUpdates();
-        double sum = floatSums[t] != null ? floatSums[t][i] : doubleSums[t][i];
-        return floatSums[t] != null ? (float) (sum / totalWeight) : sum / totalWeight;
+        return meanOf(t, i);
+    }
+
+    private double meanOf(int t, int i) {
+        return floatSums[t] != null ? floatSums[t][i] / (double) totalWeight : doubleSums[t][i] / totalWeight;
     }
 
     private void requireUpdates() {

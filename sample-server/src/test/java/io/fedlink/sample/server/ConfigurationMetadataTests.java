@@ -107,7 +107,9 @@ class ConfigurationMetadataTests {
         }
     }
 
+    /** The key as Spring Boot binds it ({@code qParam}, whose bean property reads "QParam", is {@code q-param}). */
     private static String kebab(String camel) {
-        return camel.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);
+        String name = Character.toLowerCase(camel.charAt(0)) + camel.substring(1);
+        return name.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);
     }
 }

@@ -1,10 +1,11 @@
 package io.fedlink.sample.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.fedlink.coordinator.TrainingProgress;
-import io.fedlink.coordinator.TrainingRun;
 import io.fedlink.coordinator.TrainingProgress.CurrentRound;
+import io.fedlink.coordinator.TrainingRun;
 import io.fedlink.server.ClientManager;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,7 +54,7 @@ class DashboardBrowserTests {
             clients.gate.allow(3);
             clients.gate.allow(0, 4);
             awaitCurrentRound(new CurrentRound(4, 3, 1, 0));
-            Waits.until("two clients hold round 4's fit_ins", BOUND, () -> clientManager.all().stream()
+            await("two clients hold round 4's fit_ins").atMost(BOUND).until(() -> clientManager.all().stream()
                     .filter(client -> client.stream().instructionInFlight().filter("fit_ins"::equals).isPresent())
                     .count() == 2);
 
@@ -65,7 +66,7 @@ class DashboardBrowserTests {
             String later = chromium.dumpDom(page);
 
             clients.gate.open();
-            Waits.until("training ends", BOUND, () -> progress.rounds().size() == 10);
+            await("training ends").atMost(BOUND).until(() -> progress.rounds().size() == 10);
             assertThat(progress.rounds()).allSatisfy(record -> assertThat(record.completed()).isTrue());
 
             assertThat(text(early, "state")).isEqualTo("training");
@@ -97,7 +98,7 @@ class DashboardBrowserTests {
     }
 
     private void awaitCurrentRound(CurrentRound expected) throws InterruptedException {
-        Waits.until("the coordinator is in " + expected, BOUND,
+        await("the coordinator is in " + expected).atMost(BOUND).until(
                 () -> progress.current().filter(expected::equals).isPresent());
     }
 

@@ -1,11 +1,12 @@
 package io.fedlink.sample.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fedlink.coordinator.TrainingProgress;
-import io.fedlink.coordinator.TrainingRun;
 import io.fedlink.coordinator.TrainingProgress.CurrentRound;
+import io.fedlink.coordinator.TrainingRun;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -57,7 +58,7 @@ class DashboardControllerTests {
         try (TestClients clients = TestClients.start(grpcPort.get(), 3, PacedLogisticClient.FEATURES, Duration.ZERO)) {
             clients.gate.allow(1);
             clients.gate.allow(0, 2);
-            Waits.until("round 2 has one fit reply", BOUND,
+            await("round 2 has one fit reply").atMost(BOUND).until(
                     () -> progress.current().filter(new CurrentRound(2, 3, 1, 0)::equals).isPresent());
 
             JsonNode live = Http.json(httpPort, "/api/status");
@@ -89,7 +90,7 @@ class DashboardControllerTests {
             });
 
             clients.gate.open();
-            Waits.until("training finishes", BOUND, () -> run.phase() == TrainingRun.Phase.FINISHED);
+            await("training finishes").atMost(BOUND).until(() -> run.phase() == TrainingRun.Phase.FINISHED);
         }
         JsonNode done = Http.json(httpPort, "/api/status");
         assertThat(done.get("state").asText()).isEqualTo("finished");

@@ -2,21 +2,21 @@ package io.fedlink.sample.server;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.fedlink.test.process.ManagedProcess;
+import io.fedlink.test.process.ProcessLauncher;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
  * Debian's chromium driven directly, headless: {@link #dumpDom} returns a page's DOM after its scripts ran for a
- * few (virtual) seconds, {@link #screenshot} saves it as a PNG. Every run has a fresh profile, is bounded, and its
- * process tree is destroyed whatever happens.
+ * few (virtual) seconds, {@link #screenshot} saves it as a PNG. Every run has a fresh profile, is bounded, and is
+ * started and ended by the kit's {@link ProcessLauncher}, whatever happens.
  */
 final class HeadlessChromium {
 
@@ -62,38 +62,25 @@ final class HeadlessChromium {
 
     private String run(String url, List<String> action, Path expectedFile) throws IOException, InterruptedException {
         Path work = Files.createTempDirectory("fedlink-chromium");
-        Path stdout = work.resolve("stdout.txt");
-        Path stderr = work.resolve("stderr.txt");
         List<String> command = new ArrayList<>(List.of(executable.toString(), "--headless", "--no-sandbox",
                 "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--no-first-run",
                 "--user-data-dir=" + work.resolve("profile"), "--virtual-time-budget=3000"));
         command.addAll(action);
         command.add(url);
-        Process process = new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile())
-                .start();
-        try {
-            if (!process.waitFor(BOUND.toSeconds(), TimeUnit.SECONDS)) {
-                fail("chromium did not finish loading " + url + " within " + BOUND + "; its output:\n" + tail(stderr));
-            }
-            if (process.exitValue() != 0) {
-                fail("chromium exited with " + process.exitValue() + " loading " + url + "; its output:\n" + tail(stderr));
+        try (ProcessLauncher launcher = ProcessLauncher.logsIn(work)) {
+            ManagedProcess chromium = launcher.command("chromium", command).separateErrors().start();
+            int exitCode = chromium.awaitExit(BOUND);
+            if (exitCode != 0) {
+                fail("chromium exited with " + exitCode + " loading " + url + "\n" + chromium.describe());
             }
             if (expectedFile != null && !Files.exists(expectedFile)) {
-                fail("chromium wrote no " + expectedFile + " for " + url + "; its output:\n" + tail(stderr));
+                fail("chromium wrote no " + expectedFile + " for " + url + "\n" + chromium.describe());
             }
-            return new String(Files.readAllBytes(stdout), StandardCharsets.UTF_8);
+            return chromium.output();
         } finally {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
-            process.waitFor(10, TimeUnit.SECONDS);
             deleteQuietly(work);
         }
-    }
-
-    private static String tail(Path file) throws IOException {
-        List<String> lines = new String(Files.readAllBytes(file), StandardCharsets.UTF_8).lines().toList();
-        return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
     }
 
     private static void deleteQuietly(Path directory) {

@@ -1,11 +1,12 @@
 package io.fedlink.sample.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fedlink.coordinator.TrainingProgress;
-import io.fedlink.coordinator.TrainingRun;
 import io.fedlink.coordinator.TrainingProgress.CurrentRound;
+import io.fedlink.coordinator.TrainingRun;
 import io.fedlink.event.RoundCompletedEvent;
 import io.fedlink.event.RoundStartedEvent;
 import java.time.Duration;
@@ -77,7 +78,7 @@ class SampleServerObservabilityTests {
 
         try (TestClients clients = TestClients.start(grpcPort.get(), 3, PacedLogisticClient.FEATURES, Duration.ZERO)) {
             clients.gate.allow(2);
-            Waits.until("round 3 waits for its fits", BOUND,
+            await("round 3 waits for its fits").atMost(BOUND).until(
                     () -> progress.current().filter(new CurrentRound(3, 3, 0, 0)::equals).isPresent());
 
             JsonNode health = Http.json(httpPort, "/actuator/health");
@@ -98,17 +99,18 @@ class SampleServerObservabilityTests {
 
             String prometheus = Http.get(httpPort, "/actuator/prometheus");
             assertThat(sample(prometheus, "fedlink_clients_connected")).isEqualTo(3.0);
-            assertThat(sample(prometheus, "fedlink_rounds_total{status=\"completed\"}")).isEqualTo(2.0);
+            assertThat(sample(prometheus, "fedlink_rounds_seconds_count{status=\"completed\"}")).isEqualTo(2.0);
             assertThat(sample(prometheus, "fedlink_instructions_seconds_count{instruction=\"fit_ins\",outcome=\"ok\"}"))
                     .isEqualTo(6.0);
             assertThat(sample(prometheus, "fedlink_instructions_seconds_count{instruction=\"evaluate_ins\",outcome=\"ok\"}"))
                     .isEqualTo(6.0);
-            assertThat(sample(prometheus, "fedlink_bytes_sent_bytes_total")).isPositive();
+            assertThat(sample(prometheus, "fedlink_message_size_bytes_sum{direction=\"sent\",instruction=\"fit_ins\"}"))
+                    .isPositive();
 
             clients.gate.open();
-            Waits.until("training finishes", BOUND, () -> run.phase() == TrainingRun.Phase.FINISHED);
+            await("training finishes").atMost(BOUND).until(() -> run.phase() == TrainingRun.Phase.FINISHED);
         }
-        Waits.until("all six round events arrive", BOUND, () -> events.heard.size() == 6);
+        await("all six round events arrive").atMost(BOUND).until(() -> events.heard.size() == 6);
         assertThat(events.heard).extracting(event -> event.getClass().getSimpleName() + " " + round(event))
                 .containsExactly("RoundStartedEvent 1", "RoundCompletedEvent 1", "RoundStartedEvent 2",
                         "RoundCompletedEvent 2", "RoundStartedEvent 3", "RoundCompletedEvent 3");

@@ -1,52 +1,33 @@
 package io.fedlink.sample.server;
 
-import io.fedlink.client.ClientRunner;
-import io.fedlink.client.ClientRunnerSettings;
-import io.fedlink.client.ConnectionTemplate;
-import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.fedlink.test.TestFederation;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
- * Real fedlink clients for tests: each a {@link ClientRunner} answering with a {@link PacedLogisticClient} over its
- * own TCP channel to the coordinator. {@link #close()} opens the gate, stops the runners and closes the channels.
+ * Real fedlink clients for tests: a {@link TestFederation} of {@link PacedLogisticClient}s, each on its own TCP
+ * channel to the coordinator. {@link #close()} opens the gate, then stops the clients.
  */
 final class TestClients implements AutoCloseable {
 
     final RoundGate gate;
-    private final List<ClientRunner> runners = new ArrayList<>();
-    private final List<ManagedChannel> channels = new ArrayList<>();
+    private final TestFederation federation;
 
-    private TestClients(int count) {
-        gate = new RoundGate(count);
+    private TestClients(RoundGate gate, TestFederation federation) {
+        this.gate = gate;
+        this.federation = federation;
     }
 
     /** Starts {@code count} clients against 127.0.0.1:{@code grpcPort}; none may fit before {@code gate.allow}. */
     static TestClients start(int grpcPort, int count, int features, Duration fitDelay) {
-        TestClients clients = new TestClients(count);
-        for (int i = 0; i < count; i++) {
-            ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
-            clients.channels.add(channel);
-            ClientRunner runner = new ClientRunner(
-                    new ConnectionTemplate(channel, 64 * 1024 * 1024, "127.0.0.1:" + grpcPort),
-                    new PacedLogisticClient(i, features, clients.gate, fitDelay),
-                    ClientRunnerSettings.defaults());
-            clients.runners.add(runner);
-            runner.start();
-        }
-        return clients;
+        RoundGate gate = new RoundGate(count);
+        TestFederation federation = TestFederation.connectingTo("127.0.0.1", grpcPort).maxMessageSize(64 * 1024 * 1024);
+        federation.start(count, index -> new PacedLogisticClient(index, features, gate, fitDelay));
+        return new TestClients(gate, federation);
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         gate.open();
-        runners.forEach(ClientRunner::stop);
-        channels.forEach(ManagedChannel::shutdownNow);
-        for (ManagedChannel channel : channels) {
-            channel.awaitTermination(10, TimeUnit.SECONDS);
-        }
+        federation.close();
     }
 }
