@@ -9,22 +9,13 @@ import io.fedlink.client.ClientRunnerSettings;
 import io.fedlink.client.Backoff;
 import io.fedlink.client.ConnectionTemplate;
 import io.fedlink.client.FederatedClient;
-import io.fedlink.server.ClientManagerServicer;
-import io.fedlink.server.DefaultClientManager;
-import io.fedlink.server.DefaultClientProxy;
-import io.fedlink.server.StreamSettings;
-import io.fedlink.server.TimeoutPolicy;
+import io.fedlink.test.TestCoordinator;
 import io.grpc.ManagedChannel;
 import io.grpc.NameResolverRegistry;
-import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
-import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import net.devh.boot.grpc.client.autoconfigure.GrpcClientAutoConfiguration;
 import net.devh.boot.grpc.client.nameresolver.StaticNameResolverProvider;
@@ -37,7 +28,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 /**
  * A client's target that lists several relays ({@code static://h:p1,h:p2,h:p3}, resolved by the gRPC starter's name
  * resolver): clients spread over all of them, and when one dies its clients come back on the others by themselves.
- * The relays here are real coordinators on TCP ports of 127.0.0.1.
+ * The relays here are the kit's real coordinators on TCP ports of 127.0.0.1.
  */
 class FedlinkClientAddressSpreadingTests {
 
@@ -45,38 +36,34 @@ class FedlinkClientAddressSpreadingTests {
     private static final ClientRunnerSettings QUICK_RECONNECT = new ClientRunnerSettings(false,
             new Backoff(Duration.ofMillis(100), Duration.ofMillis(500), 2.0, 0.2, 0));
 
-    private final List<DefaultClientManager> managers = new ArrayList<>();
-    private final List<Server> servers = new ArrayList<>();
+    private final List<TestCoordinator> relays = new ArrayList<>();
     private final List<ClientRunner> runners = new ArrayList<>();
     private final List<ManagedChannel> channels = new ArrayList<>();
 
     @BeforeEach
-    void startThreeRelays() throws IOException {
+    void startThreeRelays() {
         for (int i = 0; i < 3; i++) {
-            DefaultClientManager manager = new DefaultClientManager(Duration.ofSeconds(5), 1000);
-            ClientManagerServicer servicer = new ClientManagerServicer(manager, DefaultClientProxy::new,
-                    new StreamSettings(Duration.ofSeconds(10), TimeoutPolicy.DROP));
-            managers.add(manager);
-            servers.add(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).addService(servicer).build()
-                    .start());
+            relays.add(TestCoordinator.tcp().maxClients(1000).start());
         }
     }
 
     @AfterEach
-    void stopAll() throws InterruptedException {
+    void stopAll() {
         runners.forEach(runner -> runner.stop(Duration.ofSeconds(5)));
         channels.forEach(ManagedChannel::shutdownNow);
-        for (Server server : servers) {
-            server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        }
+        relays.forEach(TestCoordinator::close);
     }
 
     private String target() {
-        return "static://" + servers.stream().map(server -> "127.0.0.1:" + server.getPort()).collect(Collectors.joining(","));
+        return "static://" + relays.stream().map(TestCoordinator::target).collect(Collectors.joining(","));
+    }
+
+    private int connected(int relay) {
+        return relays.get(relay).clientManager().numAvailable();
     }
 
     private int connected() {
-        return managers.stream().mapToInt(DefaultClientManager::numAvailable).sum();
+        return connected(0) + connected(1) + connected(2);
     }
 
     /**
@@ -97,14 +84,12 @@ class FedlinkClientAddressSpreadingTests {
         }
         await().atMost(BOUND).until(() -> connected() == 30);
         // Each client picks its own random order: with 30 clients, a relay left empty would take (2/3)^30 odds.
-        assertThat(managers).allSatisfy(manager -> assertThat(manager.numAvailable()).isPositive());
-        int onTheFirst = managers.get(0).numAvailable();
+        assertThat(List.of(connected(0), connected(1), connected(2))).allSatisfy(count -> assertThat(count).isPositive());
 
-        servers.get(0).shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        relays.get(0).shutdown(); // as a crash: every stream cut, the port refuses connections
 
-        await().atMost(BOUND).until(() -> managers.get(1).numAvailable() + managers.get(2).numAvailable() == 30);
-        assertThat(onTheFirst).isPositive();
-        assertThat(managers.get(0).numAvailable()).isZero();
+        await().atMost(BOUND).until(() -> connected(1) + connected(2) == 30);
+        assertThat(connected(0)).isZero();
     }
 
     @Test
@@ -118,11 +103,11 @@ class FedlinkClientAddressSpreadingTests {
                     runners.add(runner);
                     runner.start();
                     await().atMost(BOUND).until(() -> connected() == 1);
-                    int first = managers.indexOf(managers.stream().filter(m -> m.numAvailable() == 1).findFirst().orElseThrow());
+                    int first = connected(0) == 1 ? 0 : connected(1) == 1 ? 1 : 2;
 
-                    servers.get(first).shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+                    relays.get(first).shutdown();
 
-                    await().atMost(BOUND).until(() -> connected() == 1 && managers.get(first).numAvailable() == 0);
+                    await().atMost(BOUND).until(() -> connected() == 1 && connected(first) == 0);
                     runner.stop(Duration.ofSeconds(5));
                 });
     }
