@@ -93,7 +93,8 @@ final class SampleFederation implements AutoCloseable {
         List<String> all = new ArrayList<>(List.of("--fedlink.relay.enabled=true",
                 "--grpc.client.fedlink.address=static://127.0.0.1:" + upstreamPort,
                 "--grpc.client.fedlink.negotiation-type=plaintext", "--grpc.server.port=" + port, "--server.port=0",
-                "--sample.port-file=" + portFile));
+                "--sample.port-file=" + portFile,
+                "--fedlink.server.training.auto-start=false")); // the sample's own setting, which a relay refuses
         all.addAll(List.of(args));
         ManagedProcess relay = processes.jar("relay-" + index, requireJar(SERVER_JAR)).heap(coordinatorHeap).args(all)
                 .start();
