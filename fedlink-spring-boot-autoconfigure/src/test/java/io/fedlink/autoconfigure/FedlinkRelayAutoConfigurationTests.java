@@ -99,6 +99,38 @@ class FedlinkRelayAutoConfigurationTests {
     }
 
     @Test
+    void aRootConfiguredWithFedMedianRefusesTheRelaysRepliesSayingWhy() throws Exception {
+        String root = "fedlink-median-root-" + UUID.randomUUID();
+        String relay = root + "-relay";
+        List<ConfigurableApplicationContext> contexts = new ArrayList<>();
+        try {
+            ConfigurableApplicationContext coordinator = start(EmptyApp.class, "grpc.server.in-process-name=" + root,
+                    "grpc.server.port=-1", "fedlink.server.quorum.min-clients=1", "fedlink.server.training.rounds=1",
+                    "fedlink.server.strategy.name=FedMedian", "fedlink.server.strategy.min-available-clients=1",
+                    "fedlink.server.strategy.min-fit-clients=1", "fedlink.server.strategy.min-evaluate-clients=1",
+                    "fedlink.server.training.auto-start=true");
+            contexts.add(coordinator);
+            contexts.add(start(EmptyApp.class, "fedlink.relay.enabled=true", "fedlink.relay.min-clients=2",
+                    "grpc.client.fedlink.address=in-process:" + root, "grpc.server.in-process-name=" + relay,
+                    "grpc.server.port=-1"));
+            for (int c = 0; c < 2; c++) {
+                contexts.add(start(FedlinkTrainingAutoStartTests.ClientApp.class,
+                        "grpc.client.fedlink.address=in-process:" + relay, "grpc.server.port=-1"));
+            }
+
+            TrainingResult result = coordinator.getBean(TrainingRun.class).result().get(60, TimeUnit.SECONDS);
+
+            assertThat(result.history().rounds()).singleElement().satisfies(round -> {
+                assertThat(round.completed()).isFalse();
+                assertThat(round.failures()).singleElement().satisfies(failure -> assertThat(failure.message())
+                        .contains("is a relay", "FedMedian cannot run through relays"));
+            });
+        } finally {
+            contexts.forEach(ConfigurableApplicationContext::close);
+        }
+    }
+
+    @Test
     void aRelayThatGaveUpOnItsUpstreamIsDownInItsHealth() throws Exception {
         String relay = "fedlink-lonely-relay-" + UUID.randomUUID();
         try (ConfigurableApplicationContext context = start(EmptyApp.class, "fedlink.relay.enabled=true",
