@@ -2,20 +2,15 @@ package io.fedlink.relay;
 
 import io.fedlink.proto.ClientMessage;
 import io.fedlink.proto.Parameters;
-import io.fedlink.proto.ServerMessage;
 import io.fedlink.server.ClientFailure;
-import io.fedlink.server.ClientManager;
 import io.fedlink.server.ClientProxy;
 import io.fedlink.server.ClientUpdateRejectedException;
-import io.fedlink.strategy.ClientInstruction;
-import io.fedlink.strategy.EvaluateAggregator;
-import io.fedlink.strategy.Evaluation;
 import io.fedlink.strategy.FitAggregate;
 import io.fedlink.strategy.FitAggregator;
+import io.fedlink.strategy.ForwardingStrategy;
 import io.fedlink.strategy.Strategy;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * The root's side of the composition rule: a strategy that cannot run through relays ({@link StrategyComposition},
@@ -29,13 +24,12 @@ import java.util.Optional;
  * Strategy strategy = RelayReplyCheck.guard(new FedMedian(options)); // FedAvg and the FedOpt family come back as they are
  * }</pre>
  */
-public final class RelayReplyCheck implements Strategy {
+public final class RelayReplyCheck extends ForwardingStrategy {
 
-    private final Strategy strategy;
     private final StrategyComposition composition;
 
     private RelayReplyCheck(Strategy strategy, StrategyComposition composition) {
-        this.strategy = strategy;
+        super(strategy);
         this.composition = composition;
     }
 
@@ -49,17 +43,6 @@ public final class RelayReplyCheck implements Strategy {
                 .filter(entry -> !entry.exact())
                 .<Strategy>map(entry -> new RelayReplyCheck(strategy, entry))
                 .orElse(strategy);
-    }
-
-    @Override
-    public Optional<Parameters> initializeParameters(ClientManager clientManager) {
-        return strategy.initializeParameters(clientManager);
-    }
-
-    @Override
-    public List<ClientInstruction<ServerMessage.FitIns>> configureFit(int round, Parameters parameters,
-                                                                     ClientManager clientManager) throws InterruptedException {
-        return strategy.configureFit(round, parameters, clientManager);
     }
 
     @Override
@@ -88,23 +71,6 @@ public final class RelayReplyCheck implements Strategy {
                 inner.close();
             }
         };
-    }
-
-    @Override
-    public List<ClientInstruction<ServerMessage.EvaluateIns>> configureEvaluate(int round, Parameters parameters,
-                                                                               ClientManager clientManager)
-            throws InterruptedException {
-        return strategy.configureEvaluate(round, parameters, clientManager);
-    }
-
-    @Override
-    public EvaluateAggregator evaluateAggregator(int round) {
-        return strategy.evaluateAggregator(round);
-    }
-
-    @Override
-    public Optional<Evaluation> evaluate(int round, Parameters parameters) {
-        return strategy.evaluate(round, parameters);
     }
 
     @Override
