@@ -176,8 +176,7 @@ public final class RelayClient implements FederatedClient {
             return clientManager.getClients(settings.minClients());
         } catch (QuorumTimeoutException e) {
             throw new RelayException("Relay could not answer " + instruction + ": " + e.getMessage()
-                    + " (fedlink.relay.min-clients is " + settings.minClients() + "; the wait is the relay's"
-                    + " fedlink.server.quorum.timeout)", e);
+                    + " (fedlink.relay.min-clients is " + settings.minClients() + ")", e);
         }
     }
 
