@@ -3,6 +3,7 @@ package io.fedlink.autoconfigure;
 import io.fedlink.client.ConnectionOperations;
 import io.fedlink.relay.Relay;
 import io.fedlink.server.ClientManager;
+import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -22,9 +23,10 @@ import org.springframework.core.env.Environment;
 @EnableConfigurationProperties({FedlinkRelayProperties.class, FedlinkClientProperties.class})
 public class FedlinkRelayAutoConfiguration {
 
+    /** Static, so that it runs before the other beans are created: a wrong relay setting is the first error named. */
     @Bean
-    static RelayConfigurationCheck fedlinkRelayConfigurationCheck(Environment environment) {
-        return new RelayConfigurationCheck(environment);
+    static BeanFactoryPostProcessor fedlinkRelayConfigurationCheck(Environment environment) {
+        return beanFactory -> RelayConfigurationCheck.check(environment, beanFactory);
     }
 
     @Bean

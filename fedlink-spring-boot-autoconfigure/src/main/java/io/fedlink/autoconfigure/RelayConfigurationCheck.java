@@ -4,35 +4,33 @@ import io.fedlink.client.ConnectionOperations;
 import io.fedlink.client.FederatedClient;
 import io.fedlink.relay.StrategyComposition;
 import io.fedlink.server.ClientManager;
-import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.core.env.Environment;
 
 /**
  * Refuses, at start-up, relay configurations that cannot be right, naming the key to change. A relay always answers
- * with the weighted mean of its clients' updates; the strategy is the root coordinator's. Runs once every bean is
- * defined and before any is created, so it speaks before anything else fails on the same setting.
+ * with the weighted mean of its clients' updates; the strategy is the root coordinator's. Run by a
+ * {@code BeanFactoryPostProcessor} of {@link FedlinkRelayAutoConfiguration} once every bean is defined and before any
+ * is created, so it speaks before anything else fails on the same setting.
  */
-final class RelayConfigurationCheck implements BeanFactoryPostProcessor {
+final class RelayConfigurationCheck {
 
     static final String STRATEGY_KEY = "fedlink.server.strategy.name";
 
-    private final Environment environment;
-
-    RelayConfigurationCheck(Environment environment) {
-        this.environment = environment;
+    private RelayConfigurationCheck() {
     }
 
-    @Override
-    public void postProcessBeanFactory(ConfigurableListableBeanFactory beanFactory) {
+    /** Checks the relay's settings and the beans {@code beanFactory} defines. */
+    static void check(Environment environment, ConfigurableListableBeanFactory beanFactory) {
         String[] applicationClients = beanFactory.getBeanNamesForType(FederatedClient.class, true, false);
         check(environment, beanFactory.getBeanNamesForType(ConnectionOperations.class, true, false).length > 0,
                 beanFactory.getBeanNamesForType(ClientManager.class, true, false).length > 0,
                 applicationClients.length == 0 ? null : applicationClients[0]);
     }
 
-    static void check(Environment environment, boolean upstream, boolean clientManager, String applicationClient) {
+    private static void check(Environment environment, boolean upstream, boolean clientManager,
+                              String applicationClient) {
         if (!upstream) {
             throw new InvalidConfigurationPropertyValueException(FedlinkServerMode.CLIENT_ADDRESS_KEY, null,
                     "a relay (fedlink.relay.enabled=true) joins the upstream coordinator at this address; set it, for"
