@@ -11,7 +11,7 @@ SERVER_JAR=sample-server/target/sample-server-0.1.0-SNAPSHOT.jar
 CLIENT_JAR=sample-client/target/sample-client-0.1.0-SNAPSHOT.jar
 
 stale() {
-  [ ! -f "$1" ] || [ -n "$(find pom.xml proto fedlink-spring-boot-autoconfigure/src fedlink-spring-boot-starter \
+  [ ! -f "$1" ] || [ -n "$(find pom.xml proto fedlink-core/src fedlink-spring-boot-autoconfigure/src fedlink-spring-boot-starter \
     sample-server/src sample-client/src sample-*/pom.xml -newer "$1" -type f -print -quit)" ]
 }
 if stale "$SERVER_JAR" || stale "$CLIENT_JAR"; then

@@ -31,7 +31,7 @@ public final class BenchmarkMain {
 
     public static void main(String[] args) throws Exception {
         BenchmarkPlan plan = BenchmarkPlan.full();
-        Set<String> figures = new LinkedHashSet<>(List.of("1", "2", "3", "4", "5", "7", "8"));
+        Set<String> figures = new LinkedHashSet<>(List.of("1", "2", "3", "4", "5", "6", "7", "8"));
         Path results = Path.of("benchmarks", "results");
         Path logs = null;
         List<String> settings = new ArrayList<>();
@@ -50,7 +50,7 @@ public final class BenchmarkMain {
                 logs = Path.of(arg.substring("--logs=".length()));
             } else {
                 System.err.println("unknown option " + arg
-                        + "; use --quick | --full, --only=1,2,3,4,5,7,8, --set=name=value, --results=DIR, --logs=DIR");
+                        + "; use --quick | --full, --only=1,2,3,4,5,6,7,8, --set=name=value, --results=DIR, --logs=DIR");
                 System.exit(2);
             }
         }
@@ -84,10 +84,11 @@ public final class BenchmarkMain {
                 case "3" -> rows.addAll(ScaleFigure.run(plan, launcher));
                 case "4" -> rows.addAll(AggregationFigure.run(plan, launcher));
                 case "5" -> rows.addAll(RobustAggregationFigure.run(plan, launcher));
+                case "6" -> rows.addAll(RelayFigure.run(plan, launcher));
                 case "7" -> rows.addAll(TrainingRoundFigure.run(plan, launcher));
                 case "8" -> rows.addAll(PythonClientsFigure.run(plan, launcher));
                 default -> {
-                    System.err.println("unknown figure " + figure + "; figures are 1, 2, 3, 4, 5, 7, 8");
+                    System.err.println("unknown figure " + figure + "; figures are 1, 2, 3, 4, 5, 6, 7, 8");
                     System.exit(2);
                 }
             }

@@ -31,9 +31,14 @@ import java.util.List;
  * @param robustClients            update counts of figure 5
  * @param robustModelBytes         model (and update) size of figure 5
  * @param robustKeepAllMaxBytes    figure 5 measures keep-all only when all updates together are at most this big
+ * @param relays                   R of figure 6: relay JVMs between the root and the clients
+ * @param relayClients             N of figure 6: clients in all, split evenly over the relays
+ * @param relayStreamsPerConnection streams sharing one TCP connection in figure 6 (the open-files limit)
+ * @param relayFlatClients         clients of the one coordinator figure 6 compares with, in the same run
+ * @param relayMaxInFlight         {@code fedlink.relay.max-in-flight} of figure 6's relays
  * @param trainingClients          K of figure 7
  * @param trainingModelBytes       model sizes of figure 7
- * @param trainingRounds           measured rounds per coordinator of figure 7, alternating, after one warm-up round each
+ * @param trainingRounds           measured rounds per coordinator of figure 7, alternating, after 2 warm-up rounds each
  * @param pythonClients            Python client processes of figure 8
  * @param pythonModelBytes         model size of figure 8 (its frozen float32 tensor)
  * @param pythonRounds             rounds of each run of figure 8 (the first is not measured)
@@ -48,6 +53,7 @@ record BenchmarkPlan(String mode, int smallMessageBytes,
                      List<Integer> aggregationClients, List<Integer> aggregationInFlight, long aggregationModelBytes, long aggregationSampleMillis,
                      long aggregationSendBudget,
                      List<Integer> robustClients, long robustModelBytes, long robustKeepAllMaxBytes,
+                     int relays, int relayClients, int relayStreamsPerConnection, int relayFlatClients, int relayMaxInFlight,
                      List<Integer> trainingClients, List<Long> trainingModelBytes, int trainingRounds,
                      int pythonClients, long pythonModelBytes, int pythonRounds, int pythonRuns,
                      String largeHeap, String smallHeap) {
@@ -122,6 +128,7 @@ record BenchmarkPlan(String mode, int smallMessageBytes,
                 List.of(200, 1000), 1, 2,
                 List.of(8), List.of(0, 1), 16 * MIB, 10, 32 * MIB,
                 List.of(4, 16), 8 * MIB, 128 * MIB,
+                5, 500, 10, 200, 64,
                 List.of(4), List.of(8 * MIB), 2,
                 4, MIB, 3, 1,
                 "1g", "512m");
@@ -134,6 +141,7 @@ record BenchmarkPlan(String mode, int smallMessageBytes,
                 List.of(1000, 5000, 10000), 1, 3,
                 List.of(8, 32), List.of(0, 2, 1), 64 * MIB, 10, 256 * MIB,
                 List.of(8, 32, 128), 64 * MIB, 2304 * MIB,
+                5, 50_000, 100, 10_000, 64,
                 List.of(4, 16), List.of(32 * MIB, 256 * MIB), 3,
                 4, 32 * MIB, 10, 2,
                 "4g", "1g");

@@ -10,10 +10,10 @@ import java.util.Map;
 /**
  * The coordinator JVM: {@code CoordinatorMain <workload> key=value...} with workload {@code roundtrip},
  * {@code transfer} (both coordinators), {@code scale} ({@code implementation=fedlink|raw}), {@code aggregation}
- * (fedlink's coordinator), {@code robust} (a robust strategy's aggregator alone, figure 5) or {@code training}
- * (fedlink's coordinator on its model path and on the copying path, figure 7) or {@code python-clients} (fedlink's
- * coordinator training Python client processes, figure 8). Announces its port(s), waits for the
- * fleet, measures, prints metrics and {@code DONE} (see {@link ChildProtocol}), and exits.
+ * (fedlink's coordinator), {@code robust} (a robust strategy's aggregator alone, figure 5), {@code relay} and
+ * {@code relay-root} (figure 6), {@code training} (fedlink's coordinator on its model path and on the copying path,
+ * figure 7) or {@code python-clients} (fedlink's coordinator training Python client processes, figure 8). Announces
+ * its port(s), waits for the fleet, measures, prints metrics and {@code DONE} (see {@link ChildProtocol}), and exits.
  */
 public final class CoordinatorMain {
 
@@ -28,7 +28,8 @@ public final class CoordinatorMain {
         int status = 0;
         try {
             if (args.length == 0) {
-                throw new IllegalArgumentException("usage: CoordinatorMain roundtrip|transfer|scale|aggregation|training key=value...");
+                throw new IllegalArgumentException("usage: CoordinatorMain roundtrip|transfer|scale|aggregation|robust|relay|relay-root|"
+                        + "training|python-clients key=value...");
             }
             Map<String, String> options = ChildProtocol.arguments(args, 1);
             switch (args[0]) {
@@ -41,6 +42,12 @@ public final class CoordinatorMain {
                 case "robust" -> RobustAggregationFigure.measure(options);
                 case "training" -> trainingRound(options);
                 case "python-clients" -> PythonClientsFigure.train(options);
+                case "relay" -> RelayFigure.relay(options);
+                case "relay-root" -> {
+                    try (FedlinkCoordinator coordinator = new FedlinkCoordinator(REPLY_TIMEOUT)) {
+                        RelayFigure.root(coordinator, options);
+                    }
+                }
                 case "aggregation" -> {
                     try (FedlinkCoordinator coordinator = new FedlinkCoordinator(REPLY_TIMEOUT,
                             AggregationFigure.flowControl(options))) {

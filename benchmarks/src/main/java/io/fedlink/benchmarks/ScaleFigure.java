@@ -31,7 +31,7 @@ final class ScaleFigure {
             String failure = null;
             for (String implementation : List.of("fedlink", "raw")) {
                 try {
-                    results.put(implementation, measureIn(plan, launcher, implementation, clients));
+                    results.put(implementation, measureIn(plan, launcher, implementation, clients, perConnection));
                 } catch (ChildJvm.ChildFailedException e) {
                     failure = (failure == null ? "" : failure + "; ") + implementation + " did not run: " + e.getMessage();
                 }
@@ -62,8 +62,9 @@ final class ScaleFigure {
         return bytes == null ? null : bytes / 1024;
     }
 
-    private static Map<String, Double> measureIn(BenchmarkPlan plan, Launcher launcher, String implementation, int clients)
-            throws InterruptedException {
+    /** One coordinator JVM with {@code clients} streams, {@code perConnection} to a TCP connection; its metrics. */
+    static Map<String, Double> measureIn(BenchmarkPlan plan, Launcher launcher, String implementation, int clients,
+                                         int perConnection) throws InterruptedException {
         String label = "scale-" + implementation + "-" + clients;
         ChildJvm coordinator = launcher.coordinator(label, List.of("-Xmx" + plan.smallHeap()), "scale", Map.of(
                 "implementation", implementation, "clients", String.valueOf(clients),
@@ -74,7 +75,7 @@ final class ScaleFigure {
             // A fleet of thousands of channels needs more heap than the coordinator.
             fleet = launcher.fleet(label, List.of("-Xmx" + (clients > 2000 ? "3g" : plan.smallHeap())), Map.of(
                     "ports", port, "streams", String.valueOf(clients),
-                    "streamsPerConnection", String.valueOf(plan.scaleStreamsPerConnection()),
+                    "streamsPerConnection", String.valueOf(perConnection),
                     "replyBytes", String.valueOf(plan.smallMessageBytes()), "directExecutor", "true"));
             coordinator.await(ChildProtocol.DONE, Duration.ofMinutes(10));
             return new LinkedHashMap<>(coordinator.metrics());

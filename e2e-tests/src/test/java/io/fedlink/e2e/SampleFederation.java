@@ -85,6 +85,25 @@ final class SampleFederation implements AutoCloseable {
     }
 
     /**
+     * Starts relay {@code index}: the sample coordinator jar with {@code fedlink.relay.enabled=true}, serving its clients
+     * on {@code port} and joining the coordinator on {@code upstreamPort} of 127.0.0.1; waits until it listens.
+     */
+    ManagedProcess startRelay(int index, int port, int upstreamPort, String... args) {
+        Path portFile = logDir.resolve("relay-port-" + index);
+        List<String> all = new ArrayList<>(List.of("--fedlink.relay.enabled=true",
+                "--grpc.client.fedlink.address=static://127.0.0.1:" + upstreamPort,
+                "--grpc.client.fedlink.negotiation-type=plaintext", "--grpc.server.port=" + port, "--server.port=0",
+                "--sample.port-file=" + portFile,
+                "--fedlink.server.training.auto-start=false")); // the sample's own setting, which a relay refuses
+        all.addAll(List.of(args));
+        ManagedProcess relay = processes.jar("relay-" + index, requireJar(SERVER_JAR)).heap(coordinatorHeap).args(all)
+                .start();
+        relay.awaitWhileRunning("listening (its port file)", Duration.ofSeconds(90),
+                () -> Optional.of(portFile).filter(Files::exists));
+        return relay;
+    }
+
+    /**
      * A model file for {@code fedlink.server.training.initial-model}: an {@code .npz} of zeros, {@code features} float32
      * weights and a bias, the sample model's layout. For coordinators whose clients cannot give a model themselves.
      */

@@ -35,6 +35,14 @@ public interface ClientRunnerListener {
     }
 
     /**
+     * The coordinator ended the training ({@code reconnect_ins{seconds: 0}}, Flower's end of training): the runner
+     * has answered, hung up and now stops. Follows {@link #disconnected}; a relay passes the end on to its own clients
+     * from here.
+     */
+    default void shutdownRequested(String target) {
+    }
+
+    /**
      * The runner will connect again after {@code delay}: the coordinator's {@code reconnect_ins} delay, or a
      * backoff delay after a failure.
      *

@@ -131,6 +131,7 @@ final class Session {
                 if (seconds == 0) {
                     // Flower's meaning of reconnect_ins{seconds: 0} (what a Flower server sends when training ends).
                     log.info("Coordinator {} asked this client to disconnect and shut down", target);
+                    tell.accept(l -> l.shutdownRequested(target));
                     return End.stop(answered);
                 }
                 log.info("Coordinator {} asked this client to reconnect in {} s; hung up", target, seconds);

@@ -6,9 +6,9 @@ import java.util.Map;
 
 /**
  * What a round keeps of a reply is bounded whatever clients send: averaged metrics are kept by name in every round
- * record (history, checkpoints, the actuator endpoint, the round log line).
+ * record (history, checkpoints, the actuator endpoint, the round log line), and a relay forwards them upstream.
  */
-final class ReplyLimits {
+public final class ReplyLimits {
 
     private ReplyLimits() {
     }
@@ -17,7 +17,7 @@ final class ReplyLimits {
      * Refuses a reply with more than {@value FederatedTraining#MAX_METRICS_PER_REPLY} metrics or a name over
      * {@value FederatedTraining#MAX_METRIC_NAME_LENGTH} characters.
      */
-    static void requireBoundedMetrics(String clientId, String reply, Map<String, Scalar> metrics) {
+    public static void requireBoundedMetrics(String clientId, String reply, Map<String, Scalar> metrics) {
         if (metrics.size() > FederatedTraining.MAX_METRICS_PER_REPLY) {
             throw new ClientUpdateRejectedException(clientId, "Update from client " + clientId + " rejected: its " + reply
                     + " carries " + metrics.size() + " metrics, more than the " + FederatedTraining.MAX_METRICS_PER_REPLY

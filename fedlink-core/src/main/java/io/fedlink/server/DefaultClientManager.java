@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * quorum waiters on every registration. Listeners run after the lock is released, each on its own: one that throws
  * is logged and changes nothing for the registry or the listeners after it. A quorum wait of
  * {@link #getClients} or {@link #sample} that lasts logs what it waits for every 10 seconds:
- * {@code waiting for quorum: 1/3 clients connected (minClients=3, timeout in 1m40s)}.
+ * {@code waiting for quorum: 1/3 clients connected (timeout in 1m40s, set by quorumTimeout)}.
  */
 public class DefaultClientManager implements ClientManager {
 
@@ -226,12 +226,12 @@ public class DefaultClientManager implements ClientManager {
         }
     }
 
-    /** {@code waiting for quorum: 1/3 clients connected (minClients=3, timeout in 1m40s)}. */
+    /** {@code waiting for quorum: 1/3 clients connected (timeout in 1m40s, set by quorumTimeout)}. */
     static String quorumProgress(int connected, int required, Duration remaining, SettingNames names) {
         long seconds = Math.round(remaining.toMillis() / 1000.0);
         String left = Duration.ofSeconds(seconds).toString().substring(2).toLowerCase(Locale.ROOT);
-        return "waiting for quorum: " + connected + "/" + required + " clients connected ("
-                + names.of(Setting.QUORUM_MIN_CLIENTS) + "=" + required + ", timeout in " + left + ")";
+        return "waiting for quorum: " + connected + "/" + required + " clients connected (timeout in " + left
+                + ", set by " + names.of(Setting.QUORUM_TIMEOUT) + ")";
     }
 
     private static long saturatedNanos(Duration duration) {

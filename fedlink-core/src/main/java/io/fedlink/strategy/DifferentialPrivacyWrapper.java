@@ -2,15 +2,12 @@ package io.fedlink.strategy;
 
 import io.fedlink.proto.ClientMessage;
 import io.fedlink.proto.Parameters;
-import io.fedlink.proto.ServerMessage;
 import io.fedlink.server.ClientFailure;
-import io.fedlink.server.ClientManager;
 import io.fedlink.server.ClientProxy;
 import io.fedlink.strategy.aggregate.Clipping;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,19 +18,17 @@ import org.slf4j.LoggerFactory;
  * failures makes no model (Flower's rule: the noise is calibrated to the sampled clients); Gaussian noise is added to
  * the wrapped strategy's new model.
  */
-abstract class DifferentialPrivacyWrapper implements Strategy {
+abstract class DifferentialPrivacyWrapper extends ForwardingStrategy {
 
     private static final Logger log = LoggerFactory.getLogger(DifferentialPrivacyWrapper.class);
 
-    /** The wrapped strategy. */
-    protected final Strategy strategy;
     /** The clients sampled each round, m: the noise's standard deviation is z C / m. */
     protected final int numSampledClients;
     /** Where the noise comes from. */
     protected final RandomGenerator random;
 
     protected DifferentialPrivacyWrapper(Strategy strategy, int numSampledClients, RandomGenerator random) {
-        this.strategy = Objects.requireNonNull(strategy, "strategy");
+        super(strategy);
         if (numSampledClients <= 0) {
             throw new IllegalArgumentException("numSampledClients must be positive, was " + numSampledClients);
         }
@@ -56,36 +51,8 @@ abstract class DifferentialPrivacyWrapper implements Strategy {
     }
 
     @Override
-    public Optional<Parameters> initializeParameters(ClientManager clientManager) {
-        return strategy.initializeParameters(clientManager);
-    }
-
-    @Override
-    public List<ClientInstruction<ServerMessage.FitIns>> configureFit(int round, Parameters parameters,
-                                                                     ClientManager clientManager) throws InterruptedException {
-        return strategy.configureFit(round, parameters, clientManager);
-    }
-
-    @Override
     public FitAggregator fitAggregator(int round, Parameters parameters) {
         return new ClippingAggregator(parameters, strategy.fitAggregator(round, parameters));
-    }
-
-    @Override
-    public List<ClientInstruction<ServerMessage.EvaluateIns>> configureEvaluate(int round, Parameters parameters,
-                                                                               ClientManager clientManager)
-            throws InterruptedException {
-        return strategy.configureEvaluate(round, parameters, clientManager);
-    }
-
-    @Override
-    public EvaluateAggregator evaluateAggregator(int round) {
-        return strategy.evaluateAggregator(round);
-    }
-
-    @Override
-    public Optional<Evaluation> evaluate(int round, Parameters parameters) {
-        return strategy.evaluate(round, parameters);
     }
 
     private final class ClippingAggregator implements FitAggregator {

@@ -5,15 +5,16 @@ import io.fedlink.coordinator.FederatedTrainingBuilder;
 import io.fedlink.coordinator.FileCheckpointStore;
 import io.fedlink.coordinator.RoundListener;
 import io.fedlink.proto.Parameters;
+import io.fedlink.relay.RelayReplyCheck;
 import io.fedlink.server.ClientManager;
 import io.fedlink.strategy.InitialParameters;
 import io.fedlink.strategy.Strategy;
 import java.util.List;
 
 /**
- * Builds {@link FederatedTraining} loops configured from {@code fedlink.server.*}: the {@link Strategy} bean, the
- * reply timeouts, the training defaults, checkpoints, and every {@link RoundListener} bean (events, metrics,
- * progress, the registry shutdown stops). Adjust the returned builder further before {@code build()}.
+ * Builds {@link FederatedTraining} loops configured from {@code fedlink.server.*}: the {@link Strategy} bean (one that
+ * cannot run through relays guarded by {@link RelayReplyCheck}), the reply timeouts, the training defaults,
+ * checkpoints, and every {@link RoundListener} bean (events, metrics, progress, the registry shutdown stops). Adjust the returned builder further before {@code build()}.
  */
 public class FederatedTrainingConfigurer {
 
@@ -44,7 +45,7 @@ public class FederatedTrainingConfigurer {
     public FederatedTrainingBuilder builder() {
         FedlinkServerProperties.Training training = properties.getTraining();
         FederatedTrainingBuilder builder = FederatedTraining.builder(clientManager)
-                .strategy(strategy)
+                .strategy(RelayReplyCheck.guard(strategy)) // FedMedian, Krum, ...: a relay's reply is refused, saying why
                 .rounds(training.getRounds())
                 .maxInFlight(training.getMaxInFlight())
                 .fitTimeout(properties.getReplyTimeout())

@@ -33,6 +33,21 @@ public class FedlinkClientProperties implements InitializingBean {
     /** Whether a FederatedClient bean is run (connected and answering) automatically with the application. */
     private boolean autoStartup = true;
 
+    /**
+     * Whether a target with several addresses (static://relay-1:9090,relay-2:9090, or a DNS name with several records)
+     * is taken in a random order per client (gRPC's pick_first with shuffleAddressList): clients spread over relays and
+     * move to another when theirs dies. false leaves the channel's default-load-balancing-policy.
+     */
+    private boolean shuffleAddresses = true;
+
+    public boolean isShuffleAddresses() {
+        return shuffleAddresses;
+    }
+
+    public void setShuffleAddresses(boolean shuffleAddresses) {
+        this.shuffleAddresses = shuffleAddresses;
+    }
+
     public boolean isSendHandshake() {
         return sendHandshake;
     }

@@ -11,12 +11,18 @@ final class FedlinkServerMode {
     private FedlinkServerMode() {
     }
 
-    /** {@code fedlink.server.enabled} if set; otherwise on, unless the app configures a client channel. */
+    static final String RELAY_KEY = "fedlink.relay.enabled";
+
+    /**
+     * {@code fedlink.server.enabled} if set; otherwise on, unless the app configures a client channel and is not a
+     * relay ({@code fedlink.relay.enabled}: a relay is a coordinator for its own clients).
+     */
     static boolean isEnabled(Environment environment) {
         Boolean explicit = environment.getProperty(ENABLED_KEY, Boolean.class);
         if (explicit != null) {
             return explicit;
         }
-        return !environment.containsProperty(CLIENT_ADDRESS_KEY);
+        return !environment.containsProperty(CLIENT_ADDRESS_KEY)
+                || environment.getProperty(RELAY_KEY, Boolean.class, false);
     }
 }

@@ -9,20 +9,28 @@ import java.util.TreeMap;
 /**
  * Running averages of numeric client metrics weighted by {@code num_examples}, the way Flower's
  * {@code weighted_average} combines {@code accuracy}. A metric's average covers only the clients that
- * reported it; non-numeric values (strings, bytes, bools) are ignored. Thread-safe.
+ * reported it; non-numeric values (strings, bytes, bools) are ignored. Metrics named {@value #COUNT_PREFIX}...
+ * are counts that relays report (clients folded in, clients failed; see {@code io.fedlink.relay.RelayMetrics}): they
+ * are added up, whatever the weight, so a coordinator above relays shows the totals. Thread-safe.
  */
 public final class WeightedMetrics {
 
-    private final Map<String, double[]> sums = new HashMap<>(); // name -> {weighted sum, total weight}
+    /** Names of metrics that are counts to add up rather than values to average. */
+    public static final String COUNT_PREFIX = "fedlink.relay.";
 
-    /** Adds one client's metrics with weight {@code numExamples}; nothing is added for a weight that is not positive. */
+    private final Map<String, double[]> sums = new HashMap<>(); // name -> {weighted sum, total weight}
+    private final Map<String, Double> counts = new HashMap<>();
+
+    /**
+     * Adds one client's metrics with weight {@code numExamples}: a weight that is not positive adds nothing to the
+     * averages (counts are added whatever the weight).
+     */
     public synchronized void add(Map<String, Scalar> metrics, long numExamples) {
-        if (numExamples <= 0) {
-            return;
-        }
         for (Map.Entry<String, Scalar> metric : metrics.entrySet()) {
             Double value = numericValue(metric.getValue());
-            if (value != null && !value.isNaN()) {
+            if (value != null && !value.isNaN() && metric.getKey().startsWith(COUNT_PREFIX)) {
+                counts.merge(metric.getKey(), value, Double::sum);
+            } else if (value != null && !value.isNaN() && numExamples > 0) {
                 double[] sum = sums.computeIfAbsent(metric.getKey(), key -> new double[2]);
                 sum[0] += numExamples * value;
                 sum[1] += numExamples;
@@ -39,10 +47,11 @@ public final class WeightedMetrics {
         }
     }
 
-    /** The weighted average of every metric seen, sorted by name. */
+    /** The weighted average of every metric seen and the total of every count, sorted by name. */
     public synchronized Map<String, Double> averages() {
         Map<String, Double> averages = new TreeMap<>();
         sums.forEach((name, sum) -> averages.put(name, sum[0] / sum[1]));
+        averages.putAll(counts);
         return Collections.unmodifiableMap(averages);
     }
 

@@ -9,6 +9,14 @@ import org.junit.jupiter.api.Test;
 
 class WeightedMetricsTests {
 
+    private static Scalar scalar(double value) {
+        return Scalar.newBuilder().setDouble(value).build();
+    }
+
+    private static Scalar scalar(String value) {
+        return Scalar.newBuilder().setString(value).build();
+    }
+
     @Test
     void averagesEachNumericMetricOverTheClientsThatReportedIt() {
         WeightedMetrics metrics = new WeightedMetrics();
@@ -27,11 +35,14 @@ class WeightedMetricsTests {
         assertThat(WeightedMetrics.numericValue(Scalar.newBuilder().setBool(true).build())).isNull();
     }
 
-    private static Scalar scalar(double value) {
-        return Scalar.newBuilder().setDouble(value).build();
-    }
+    @Test
+    void addsUpTheCountsRelaysReportInsteadOfAveragingThem() {
+        WeightedMetrics metrics = new WeightedMetrics();
+        metrics.add(Map.of("fedlink.relay.failures", Scalar.newBuilder().setSint64(2).build(), "accuracy", scalar(0.5)), 10);
+        metrics.add(Map.of("fedlink.relay.failures", Scalar.newBuilder().setSint64(3).build(), "accuracy", scalar(1.0)), 30);
+        metrics.add(Map.of("fedlink.relay.failures", Scalar.newBuilder().setSint64(1).build()), 0);
 
-    private static Scalar scalar(String value) {
-        return Scalar.newBuilder().setString(value).build();
+        assertThat(metrics.averages()).containsEntry("fedlink.relay.failures", 6.0);
+        assertThat(metrics.averages().get("accuracy")).isCloseTo(0.875, within(1e-12));
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fedlink.autoconfigure.FedlinkClientProperties;
+import io.fedlink.autoconfigure.FedlinkRelayProperties;
 import io.fedlink.autoconfigure.FedlinkServerProperties;
 import io.fedlink.autoconfigure.FedlinkStrategyProperties;
 import java.beans.PropertyDescriptor;
@@ -50,6 +51,7 @@ class ConfigurationMetadataTests {
         collect("fedlink.server", new FedlinkServerProperties());
         collect("fedlink.client", new FedlinkClientProperties());
         collect("fedlink.server.strategy", new FedlinkStrategyProperties());
+        collect("fedlink.relay", new FedlinkRelayProperties());
     }
 
     @Test
