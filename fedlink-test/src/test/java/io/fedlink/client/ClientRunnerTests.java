@@ -450,11 +450,7 @@ class ClientRunnerTests {
                 listener);
         resources.register(runner::stop);
         CompletableFuture<Boolean> interruptedAfterRun = new CompletableFuture<>();
-        Thread caller = new Thread(() -> {
-            runner.run();
-            interruptedAfterRun.complete(Thread.currentThread().isInterrupted());
-        }, "caller");
-        caller.start();
+        Thread caller = runOnCallerThread(runner, interruptedAfterRun);
         coordinator.nextClient();
         listener.await("connected 1");
         assertThat(interruptedAfterRun).isNotDone();
@@ -474,11 +470,7 @@ class ClientRunnerTests {
                 listener);
         resources.register(runner::stop);
         CompletableFuture<Boolean> interruptedAfterRun = new CompletableFuture<>();
-        Thread caller = new Thread(() -> {
-            runner.run();
-            interruptedAfterRun.complete(Thread.currentThread().isInterrupted());
-        }, "caller");
-        caller.start();
+        Thread caller = runOnCallerThread(runner, interruptedAfterRun);
         listener.await("connected 1");
 
         caller.interrupt();
@@ -534,6 +526,16 @@ class ClientRunnerTests {
         resources.register(runner::stop);
         runner.start();
         return runner;
+    }
+
+    /** Calls {@code runner.run()} on a thread of its own; completes with whether that thread was interrupted after. */
+    private static Thread runOnCallerThread(ClientRunner runner, CompletableFuture<Boolean> interruptedAfterRun) {
+        Thread caller = new Thread(() -> {
+            runner.run();
+            interruptedAfterRun.complete(Thread.currentThread().isInterrupted());
+        }, "caller");
+        caller.start();
+        return caller;
     }
 
     private static ClientRunnerSettings settings(boolean handshake, int maxAttempts) {
