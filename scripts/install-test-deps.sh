@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Installs what the cross-language tests (interop-tests/) need on a Debian machine: Debian's own Python 3
+# Installs what the cross-language, browser and network tests need on a Debian machine: Debian's own Python 3
 # with grpcio, protobuf and numpy, and protoc with the gRPC Python plugin (the tests generate their Python
-# stubs from proto/ at test time). Idempotent and quiet: when everything is present it only checks and exits.
+# stubs from proto/ at test time), Chromium for the dashboard test, iproute2 (ip, tc) for the network tests.
+# Idempotent and quiet: when everything is present it only checks and exits.
 # Run it as root (CI does), or as a user with sudo.
 set -euo pipefail
 
@@ -14,6 +15,7 @@ packages=(
   protobuf-compiler-grpc
   chromium            # headless browser of sample-server's DashboardBrowserTests
   chromium-driver
+  iproute2            # ip and tc: e2e-tests' NetworkConditionsIT puts clients in network namespaces behind shaped links
 )
 
 missing=()
