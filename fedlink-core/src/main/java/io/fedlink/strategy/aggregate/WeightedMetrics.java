@@ -28,12 +28,13 @@ public final class WeightedMetrics {
     public synchronized void add(Map<String, Scalar> metrics, long numExamples) {
         for (Map.Entry<String, Scalar> metric : metrics.entrySet()) {
             Double value = numericValue(metric.getValue());
-            if (value != null && !value.isNaN() && metric.getKey().startsWith(COUNT_PREFIX)) {
+            if (value == null || value.isNaN()) {
+                continue;
+            }
+            if (metric.getKey().startsWith(COUNT_PREFIX)) {
                 counts.merge(metric.getKey(), value, Double::sum);
-            } else if (value != null && !value.isNaN() && numExamples > 0) {
-                double[] sum = sums.computeIfAbsent(metric.getKey(), key -> new double[2]);
-                sum[0] += numExamples * value;
-                sum[1] += numExamples;
+            } else {
+                add(metric.getKey(), value, numExamples);
             }
         }
     }
