@@ -1,5 +1,6 @@
 package io.fedlink.e2e;
 
+import io.fedlink.test.RawMethods;
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
 import io.grpc.ManagedChannel;
@@ -7,11 +8,9 @@ import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -27,26 +26,8 @@ final class RawPeers {
     private RawPeers() {
     }
 
-    /** A marshaller that passes bytes through untouched, so any bytes can go out as a "ClientMessage". */
-    static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
-        @Override
-        public InputStream stream(byte[] value) {
-            return new ByteArrayInputStream(value);
-        }
-
-        @Override
-        public byte[] parse(InputStream stream) {
-            try {
-                return stream.readAllBytes();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-    };
-
     static MethodDescriptor<byte[], byte[]> method(String fullName) {
-        return MethodDescriptor.newBuilder(BYTES, BYTES).setType(MethodDescriptor.MethodType.BIDI_STREAMING)
-                .setFullMethodName(fullName).build();
+        return RawMethods.bidi(fullName);
     }
 
     /**

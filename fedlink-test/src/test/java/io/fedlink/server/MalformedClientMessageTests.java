@@ -10,8 +10,8 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.UnknownFieldSet;
 import io.fedlink.client.Connection;
 import io.fedlink.proto.ClientMessage;
-import io.fedlink.proto.FlowerServiceGrpc;
 import io.fedlink.proto.ServerMessage;
+import io.fedlink.test.RawMethods;
 import io.fedlink.test.TestCoordinator;
 import io.fedlink.test.Transport;
 import io.grpc.CallOptions;
@@ -20,10 +20,6 @@ import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Random;
@@ -46,23 +42,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class MalformedClientMessageTests {
 
     private static final Duration BOUND = Duration.ofSeconds(10);
-    private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
-        @Override
-        public InputStream stream(byte[] value) {
-            return new ByteArrayInputStream(value);
-        }
-
-        @Override
-        public byte[] parse(InputStream stream) {
-            try {
-                return stream.readAllBytes();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-    };
-    private static final MethodDescriptor<byte[], byte[]> RAW_JOIN = FlowerServiceGrpc.getJoinMethod().toBuilder(BYTES, BYTES)
-            .build();
+    private static final MethodDescriptor<byte[], byte[]> RAW_JOIN = RawMethods.join();
 
     private TestCoordinator coordinator;
 
