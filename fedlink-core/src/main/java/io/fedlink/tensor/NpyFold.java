@@ -15,6 +15,13 @@ import java.nio.FloatBuffer;
  */
 public final class NpyFold {
 
+    /**
+     * Elements copied at a time from the bytes into a small array (bulk, in the tensor's byte order) and folded from
+     * there: element-wise reads through a buffer view are several times slower than a copy of 16 KiB, which stays in
+     * the CPU's cache, plus a loop over two arrays.
+     */
+    private static final int SCRATCH_ELEMENTS = 4096;
+
     private NpyFold() {
     }
 
@@ -29,12 +36,34 @@ public final class NpyFold {
             throw new IllegalArgumentException("a " + header.dtype().numpyName() + " tensor cannot be summed in float32");
         }
         requireSize(header, sums.length);
+        float[] scratch = new float[Math.min(header.size(), SCRATCH_ELEMENTS)];
         forEachRun(npy, header, (run, first, count) -> {
             FloatBuffer values = run.asFloatBuffer();
-            for (int i = 0; i < count; i++) {
-                sums[first + i] += weight * values.get(i);
+            for (int done = 0; done < count; done += scratch.length) {
+                int n = Math.min(scratch.length, count - done);
+                values.get(done, scratch, 0, n);
+                addScaled(scratch, n, weight, sums, first + done);
             }
         });
+    }
+
+    /** {@code sums[at + k] += weight * values[k]} for k below n: a plain loop over arrays, which the JIT vectorises. */
+    private static void addScaled(float[] values, int n, float weight, float[] sums, int at) {
+        for (int k = 0; k < n; k++) {
+            sums[at + k] += weight * values[k];
+        }
+    }
+
+    private static void addScaled(float[] values, int n, double weight, double[] sums, int at) {
+        for (int k = 0; k < n; k++) {
+            sums[at + k] += weight * values[k];
+        }
+    }
+
+    private static void addScaled(double[] values, int n, double weight, double[] sums, int at) {
+        for (int k = 0; k < n; k++) {
+            sums[at + k] += weight * values[k];
+        }
     }
 
     /**
@@ -45,18 +74,25 @@ public final class NpyFold {
     public static void addScaled(ByteString npy, NpyHeader header, double weight, double[] sums) {
         requireSize(header, sums.length);
         DType dtype = header.dtype();
+        int scratchSize = Math.min(header.size(), SCRATCH_ELEMENTS);
+        float[] floats = dtype == DType.FLOAT32 ? new float[scratchSize] : null;
+        double[] doubles = dtype == DType.FLOAT64 ? new double[scratchSize] : null;
         forEachRun(npy, header, (run, first, count) -> {
             switch (dtype) {
                 case FLOAT32 -> {
                     FloatBuffer values = run.asFloatBuffer();
-                    for (int i = 0; i < count; i++) {
-                        sums[first + i] += weight * values.get(i);
+                    for (int done = 0; done < count; done += floats.length) {
+                        int n = Math.min(floats.length, count - done);
+                        values.get(done, floats, 0, n);
+                        addScaled(floats, n, weight, sums, first + done);
                     }
                 }
                 case FLOAT64 -> {
                     DoubleBuffer values = run.asDoubleBuffer();
-                    for (int i = 0; i < count; i++) {
-                        sums[first + i] += weight * values.get(i);
+                    for (int done = 0; done < count; done += doubles.length) {
+                        int n = Math.min(doubles.length, count - done);
+                        values.get(done, doubles, 0, n);
+                        addScaled(doubles, n, weight, sums, first + done);
                     }
                 }
                 case INT32 -> {

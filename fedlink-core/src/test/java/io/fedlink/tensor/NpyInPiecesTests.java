@@ -91,22 +91,47 @@ class NpyInPiecesTests {
     @Test
     void foldsFloat32InFloat32AsNumpyDoes() {
         float[] values = randomFloats(50_000, 5);
-        NdArray array = NdArray.of(values);
-        ByteString pieces = inPieces(Npy.write(array), 16 * 1024 + 1);
-        float[] sums = new float[values.length];
-        Arrays.fill(sums, 0.25f);
+        byte[] npy = Npy.write(NdArray.of(values));
+        // HTTP/2-frame-sized pieces, and the whole tensor in one array: a run of far more elements than are folded
+        // at a time
+        for (ByteString bytes : List.of(inPieces(npy, 16 * 1024 + 1), ByteString.copyFrom(npy))) {
+            float[] sums = new float[values.length];
+            Arrays.fill(sums, 0.25f);
 
-        NpyFold.addScaled(pieces, Npy.readHeader(pieces), 7f, sums);
+            NpyFold.addScaled(bytes, Npy.readHeader(bytes), 7f, sums);
 
-        for (int i = 0; i < values.length; i++) {
-            assertThat(sums[i]).isEqualTo(0.25f + 7f * values[i]);
+            for (int i = 0; i < values.length; i++) {
+                assertThat(sums[i]).as("element %d", i).isEqualTo(0.25f + 7f * values[i]);
+            }
+        }
+    }
+
+    @Test
+    void foldsALargeBigEndianFloat32TensorElementByElement() {
+        float[] values = randomFloats(10_000, 9);
+        ByteBuffer data = ByteBuffer.allocate(4 * values.length).order(ByteOrder.BIG_ENDIAN);
+        for (float value : values) {
+            data.putFloat(value);
+        }
+        byte[] npy = bigEndianNpy(data.array(), "'>f4'", values.length);
+        for (ByteString bytes : List.of(inPieces(npy, 1000), ByteString.copyFrom(npy))) {
+            float[] floatSums = new float[values.length];
+            double[] doubleSums = new double[values.length];
+
+            NpyFold.addScaled(bytes, Npy.readHeader(bytes), 3f, floatSums);
+            NpyFold.addScaled(bytes, Npy.readHeader(bytes), 3.0, doubleSums);
+
+            for (int i = 0; i < values.length; i++) {
+                assertThat(floatSums[i]).as("element %d", i).isEqualTo(3f * values[i]);
+                assertThat(doubleSums[i]).as("element %d", i).isEqualTo(3.0 * values[i]);
+            }
         }
     }
 
     @Test
     void foldsBigEndianTensorsInTheirOwnByteOrder() {
         ByteBuffer data = ByteBuffer.allocate(3 * 8).order(ByteOrder.BIG_ENDIAN).putDouble(1.5).putDouble(-2).putDouble(4);
-        byte[] npy = bigEndianNpy(data.array());
+        byte[] npy = bigEndianNpy(data.array(), "'>f8'", 3);
         double[] sums = new double[3];
 
         NpyFold.addScaled(inPieces(npy, 5), Npy.readHeader(inPieces(npy, 5)), 2.0, sums);
@@ -160,8 +185,8 @@ class NpyInPiecesTests {
         return ByteString.copyFrom(pieces);
     }
 
-    private static byte[] bigEndianNpy(byte[] data) {
-        String header = "{'descr': '>f8', 'fortran_order': False, 'shape': (3,), }";
+    private static byte[] bigEndianNpy(byte[] data, String descr, int elements) {
+        String header = "{'descr': " + descr + ", 'fortran_order': False, 'shape': (" + elements + ",), }";
         int padding = 64 - ((10 + header.length() + 1) % 64);
         String padded = header + " ".repeat(padding) + "\n";
         ByteBuffer out = ByteBuffer.allocate(10 + padded.length() + data.length).order(ByteOrder.LITTLE_ENDIAN);

@@ -32,6 +32,18 @@ final class OutputTensor {
         dtype.put(data, i, value);
     }
 
+    /**
+     * Sets elements {@code [from, from + n)} of a float32 tensor from {@code values} in one bulk write.
+     *
+     * @throws IllegalStateException if the tensor is not float32
+     */
+    void setFloats(int from, float[] values, int n) {
+        if (dtype != DType.FLOAT32) {
+            throw new IllegalStateException("float32 elements cannot be written into a " + dtype.numpyName() + " tensor");
+        }
+        data.asFloatBuffer().put(from, values, 0, n);
+    }
+
     /** Copies element data of the same dtype, little-endian, into elements {@code [from, from + count)}. */
     void copy(ByteBuffer source, int from) {
         data.put(from * dtype.itemSize(), source, source.position(), source.remaining());

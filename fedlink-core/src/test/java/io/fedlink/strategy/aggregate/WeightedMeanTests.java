@@ -24,6 +24,31 @@ import org.junit.jupiter.api.Test;
 class WeightedMeanTests {
 
     @Test
+    void writesEachFloat32MeanAsTheSumDividedInDoubleAndRoundedToFloat() {
+        // totals below 2^24 are divided in float32, larger ones in double: the floats must be the same either way
+        for (long[] weights : new long[][] {{3, 5, 1_000}, {(1L << 24) - 7, 3, 1}, {1L << 40, 3, 1}}) {
+            Random random = new Random(weights[0]);
+            float[] first = new float[10_000];
+            float[] second = new float[10_000];
+            for (int i = 0; i < first.length; i++) {
+                first[i] = (float) random.nextGaussian();
+                second[i] = (float) (random.nextGaussian() * 1e6);
+            }
+            WeightedMean mean = new WeightedMean();
+            mean.add("client-a", ParametersCodec.encode(NdArray.of(first)), weights[0]);
+            mean.add("client-b", ParametersCodec.encode(NdArray.of(second)), weights[1]);
+            mean.add("client-c", ParametersCodec.encode(NdArray.of(first)), weights[2]);
+
+            float[] written = ParametersCodec.decode(mean.result()).get(0).toFloatArray();
+
+            for (int i = 0; i < written.length; i++) {
+                assertThat(written[i]).as("element %d, weights %s", i, java.util.Arrays.toString(weights))
+                        .isEqualTo((float) mean.meanElement(0, i));
+            }
+        }
+    }
+
+    @Test
     void equalsTheWeightedMeanComputedByPlainLoops() {
         Random random = new Random(11);
         int clients = 7;
