@@ -9,6 +9,7 @@ import io.fedlink.server.DefaultClientProxy;
 import io.fedlink.server.FlowControl;
 import io.fedlink.server.StreamSettings;
 import io.fedlink.server.TimeoutPolicy;
+import io.fedlink.server.TransportBuffers;
 import io.fedlink.wire.ModelTransfer;
 import io.grpc.Server;
 import java.time.Duration;
@@ -66,7 +67,7 @@ final class FedlinkCoordinator implements CoordinatorUnderTest {
         ClientManagerServicer servicer = new ClientManagerServicer(clientManager, DefaultClientProxy::new,
                 new StreamSettings(replyTimeout, TimeoutPolicy.DROP, 0, flowControl).withModelTransfer(modelTransfer), timer);
         this.servicer = servicer;
-        server = BenchServer.start(servicer);
+        server = BenchServer.start(servicer, builder -> TransportBuffers.applyTo(builder, modelTransfer));
     }
 
     @Override

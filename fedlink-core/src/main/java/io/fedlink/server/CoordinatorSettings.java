@@ -83,9 +83,13 @@ public record CoordinatorSettings(Duration quorumTimeout, int maxClients, Durati
         return new StreamSettings(replyTimeout, timeoutPolicy, maxMessageSize, flowControl, settingNames, modelTransfer);
     }
 
-    /** Sets the inbound message limit and, unless it is {@code null}, the keepalive on {@code builder}. */
+    /**
+     * Sets the inbound message limit, the connections' buffers ({@link TransportBuffers}) and, unless it is
+     * {@code null}, the keepalive on {@code builder}.
+     */
     public void applyTo(ServerBuilder<?> builder) {
         builder.maxInboundMessageSize(maxMessageSize);
+        TransportBuffers.applyTo(builder, modelTransfer);
         if (keepalive != null) {
             keepalive.applyTo(builder);
         }

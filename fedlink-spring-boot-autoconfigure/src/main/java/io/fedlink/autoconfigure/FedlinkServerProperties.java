@@ -50,8 +50,9 @@ public class FedlinkServerProperties implements InitializingBean {
     private final FlowControl flowControl = new FlowControl();
 
     /**
-     * How models cross gRPC's buffers: ZERO_COPY encodes an instruction once for all its clients and reads a large
-     * reply in place until it is handled; COPYING is grpc-java's per-client encoding and copying parse.
+     * How models cross gRPC's buffers: ZERO_COPY encodes an instruction once for all its clients, reads a large
+     * reply in place until it is handled and gives the connections an allocator that reuses emptied buffer chunks;
+     * COPYING is grpc-java's per-client encoding, copying parse and pooled allocator.
      */
     private ModelTransfer modelTransfer = ModelTransfer.ZERO_COPY;
 
