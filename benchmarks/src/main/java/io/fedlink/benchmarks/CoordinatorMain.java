@@ -12,7 +12,7 @@ import java.util.Map;
  * {@code transfer} (both coordinators), {@code scale} ({@code implementation=fedlink|raw}), {@code aggregation}
  * (fedlink's coordinator), {@code robust} (a robust strategy's aggregator alone, figure 5), {@code relay} and
  * {@code relay-root} (figure 6), {@code training} (fedlink's coordinator on its model path and on the copying path,
- * figure 7) or {@code python-clients} (fedlink's coordinator training Python client processes, figure 8). Announces
+ * and the transport floor, figure 7) or {@code python-clients} (fedlink's coordinator training Python client processes, figure 8). Announces
  * its port(s), waits for the fleet, measures, prints metrics and {@code DONE} (see {@link ChildProtocol}), and exits.
  */
 public final class CoordinatorMain {
@@ -86,13 +86,14 @@ public final class CoordinatorMain {
     /** The model path against the copying path it replaced, one fleet joined to both. */
     private static void trainingRound(Map<String, String> options) throws Exception {
         List<FedlinkCoordinator> coordinators = new ArrayList<>();
-        try {
+        try (TransportFloor floor = new TransportFloor()) {
             coordinators.add(new FedlinkCoordinator(REPLY_TIMEOUT, FlowControl.defaults(), ModelTransfer.ZERO_COPY));
             coordinators.add(new FedlinkCoordinator(REPLY_TIMEOUT, FlowControl.defaults(), ModelTransfer.COPYING));
             for (FedlinkCoordinator coordinator : coordinators) {
                 ChildProtocol.say(ChildProtocol.PORT, coordinator.name() + " " + coordinator.port());
             }
-            TrainingRoundFigure.measure(coordinators, options);
+            ChildProtocol.say(ChildProtocol.PORT, floor.name() + " " + floor.port());
+            TrainingRoundFigure.measure(coordinators, floor, options);
         } finally {
             coordinators.forEach(FedlinkCoordinator::close);
         }

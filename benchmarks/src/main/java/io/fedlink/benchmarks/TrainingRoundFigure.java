@@ -23,7 +23,9 @@ import java.util.Map;
  * JVM, one fleet of instant clients joins both, rounds alternate after {@value #WARM_UP_ROUNDS} warm-up rounds each (a
  * fresh JVM spends a round's worth of CPU compiling the path's code in its first rounds). Round time is the wall
  * time of both fan-outs; coordinator CPU is the JVM's process CPU time over the round plus a full collection after it,
- * so that each round pays for the garbage it leaves (the copying path leaves a model per update).
+ * so that each round pays for the garbage it leaves (the copying path leaves a model per update). The same fleet
+ * also joins the {@link TransportFloor}, whose rounds (after the others) show the least a coordinator on grpc-java
+ * spends moving the round's bytes: what no model path can go below.
  */
 final class TrainingRoundFigure {
 
@@ -52,12 +54,13 @@ final class TrainingRoundFigure {
                 try {
                     String zeroCopyPort = RoundTripFigure.port(coordinator, "fedlink");
                     String copyingPort = RoundTripFigure.port(coordinator, "fedlink-copying");
+                    String floorPort = RoundTripFigure.port(coordinator, "floor");
                     // The fleet holds every instruction it is receiving and every update it is sending in Netty's
                     // direct buffers until the coordinator takes it (one large reply at a time): up to 2 x K models.
                     long fleetDirect = 2 * clients * modelBytes + 1024 * BenchmarkPlan.MIB;
                     fleet = launcher.fleet(label, List.of("-Xmx" + plan.smallHeap(),
                             "-XX:MaxDirectMemorySize=" + fleetDirect / BenchmarkPlan.MIB + "m"), Map.of(
-                            "ports", zeroCopyPort + "," + copyingPort, "streams", String.valueOf(clients),
+                            "ports", zeroCopyPort + "," + copyingPort + "," + floorPort, "streams", String.valueOf(clients),
                             "replyBytes", String.valueOf(modelBytes), "tensorBytes", String.valueOf(plan.tensorBytes()),
                             "readInstructions", "case"));
                     coordinator.await(ChildProtocol.DONE, Duration.ofMinutes(20));
@@ -84,11 +87,15 @@ final class TrainingRoundFigure {
                 null));
         rows.add(new ResultRow(FIGURE, setting, "round s", m.get("fedlink.round_s_median"), "copying",
                 m.get("fedlink-copying.round_s_median"), m.get("time_ratio_median_of_pairs"), null, null, null));
+        rows.add(new ResultRow(FIGURE, setting, "transport floor CPU s/round", m.get("floor.cpu_s_median"), "copying",
+                m.get("fedlink-copying.cpu_s_median"), m.get("floor_cpu_ratio_to_copying"), null, null,
+                "the least any model path on grpc-java spends: pre-encoded bytes out, replies skipped unread"));
         return rows;
     }
 
     /** Coordinator side: warm-up rounds on each, then alternating measured rounds. */
-    static void measure(List<FedlinkCoordinator> coordinators, Map<String, String> options) throws Exception {
+    static void measure(List<FedlinkCoordinator> coordinators, TransportFloor floor, Map<String, String> options)
+            throws Exception {
         int clients = Integer.parseInt(ChildProtocol.required(options, "clients"));
         long modelBytes = Long.parseLong(ChildProtocol.required(options, "modelBytes"));
         int tensorBytes = Integer.parseInt(ChildProtocol.required(options, "tensorBytes"));
@@ -97,6 +104,7 @@ final class TrainingRoundFigure {
         for (FedlinkCoordinator coordinator : coordinators) {
             coordinator.awaitConnected(clients, Duration.ofMinutes(2));
         }
+        floor.awaitConnected(clients, Duration.ofMinutes(2));
         for (int r = 0; r < WARM_UP_ROUNDS; r++) {
             for (FedlinkCoordinator coordinator : coordinators) {
                 round(coordinator, model);
@@ -130,7 +138,40 @@ final class TrainingRoundFigure {
         }
         ChildProtocol.metric("time_ratio_median_of_pairs", Rounds.medianOfPairedRatios(seconds.get(0), seconds.get(1)));
         ChildProtocol.metric("cpu_ratio_median_of_pairs", Rounds.medianOfPairedRatios(cpu.get(0), cpu.get(1)));
+        floorRounds(floor, model, rounds, cpu.get(1));
         ChildProtocol.metric("model_bytes", Payloads.tensorBytes(model));
+    }
+
+    /**
+     * The transport floor's rounds, after the others (its model, its {@code fit_ins} and an {@code evaluate_ins} of the
+     * same size encoded once beforehand and not counted): a warm-up round and {@code rounds} measured, each the two
+     * fan-outs plus a full collection as for the others. Reports their medians and the quotient of the floor's median
+     * CPU and the copying path's.
+     */
+    private static void floorRounds(TransportFloor floor, Parameters model, int rounds, List<Double> copyingCpu)
+            throws Exception {
+        byte[] fitIns = Payloads.fitIns(model).toByteArray();
+        byte[] evaluateIns = ServerMessage.newBuilder().setEvaluateIns(ServerMessage.EvaluateIns.newBuilder()
+                .setParameters(model)).build().toByteArray();
+        long budget = io.fedlink.server.FlowControl.defaults().sendBudget();
+        List<Double> seconds = new ArrayList<>();
+        List<Double> cpu = new ArrayList<>();
+        for (int r = 0; r <= rounds; r++) {
+            long cpuBefore = HeapProbe.processCpuNanos();
+            long started = System.nanoTime();
+            floor.fanOut(fitIns, budget, CoordinatorMain.REPLY_TIMEOUT);
+            floor.fanOut(evaluateIns, budget, CoordinatorMain.REPLY_TIMEOUT);
+            double roundSeconds = (System.nanoTime() - started) / 1e9;
+            System.gc();
+            if (r > 0) {
+                seconds.add(roundSeconds);
+                cpu.add((HeapProbe.processCpuNanos() - cpuBefore) / 1e9);
+            }
+        }
+        double floorCpu = Rounds.median(cpu);
+        ChildProtocol.metric("floor.round_s_median", Rounds.median(seconds));
+        ChildProtocol.metric("floor.cpu_s_median", floorCpu);
+        ChildProtocol.metric("floor_cpu_ratio_to_copying", floorCpu / Rounds.median(copyingCpu));
     }
 
     /** One fit round with FedAvg and one evaluate round; returns {seconds, coordinator CPU seconds}. */
