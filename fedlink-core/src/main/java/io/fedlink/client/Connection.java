@@ -5,7 +5,6 @@ import io.fedlink.MessageTooLargeException;
 import io.fedlink.Setting;
 import io.fedlink.SettingNames;
 import io.fedlink.proto.ClientMessage;
-import io.fedlink.proto.FlowerServiceGrpc;
 import io.fedlink.proto.ServerMessage;
 import io.fedlink.wire.MessageSizeHeader;
 import io.grpc.CallOptions;
@@ -58,7 +57,7 @@ public final class Connection implements AutoCloseable {
         this.names = names;
         Receiver receiver = new Receiver();
         Channel capturing = ClientInterceptors.intercept(channel, new HeadersInterceptor());
-        ClientCalls.asyncBidiStreamingCall(capturing.newCall(FlowerServiceGrpc.getJoinMethod(), callOptions), receiver);
+        ClientCalls.asyncBidiStreamingCall(capturing.newCall(InstructionParser.JOIN, callOptions), receiver);
         this.outbound = receiver.requests;
     }
 

@@ -5,12 +5,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import com.google.protobuf.ByteString;
 import io.fedlink.proto.ClientMessage;
+import io.fedlink.proto.Parameters;
+import io.fedlink.proto.ServerMessage;
+import io.fedlink.server.ClientProxy;
 import io.fedlink.test.TestCoordinator;
+import io.fedlink.test.TestMessages;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -21,10 +27,38 @@ class ConnectionTests {
     private static final Duration BOUND = Duration.ofSeconds(10);
     private TestCoordinator coordinator;
 
+    private static ByteString distinctBytes(int size, int seed) {
+        byte[] bytes = new byte[size];
+        new Random(seed).nextBytes(bytes);
+        return ByteString.copyFrom(bytes);
+    }
+
     @AfterEach
     void stop() throws InterruptedException {
         if (coordinator != null) {
             coordinator.close();
+        }
+    }
+
+    @Test
+    void aLargeInstructionReceivedOverTcpIsWholeAndStaysSoWhileTheStreamMovesOn() throws Exception {
+        coordinator = TestCoordinator.tcp().start();
+        try (Connection connection = coordinator.connectionTemplate().connect()) {
+            ClientProxy client = coordinator.clientManager().getClients(1, BOUND).get(0);
+            // 3 MiB of distinct bytes in two tensors: far above the size read in place, over many transport buffers
+            ServerMessage first = TestMessages.fitIns(Parameters.newBuilder()
+                    .addTensors(distinctBytes(2 * 1024 * 1024, 1)).addTensors(distinctBytes(1024 * 1024, 2)).build());
+            client.runAsync(first);
+            ServerMessage kept = connection.consume(BOUND).orElseThrow();
+            connection.dispatch(TestMessages.fitRes(1));
+            byte[] expected = first.toByteArray();
+            assertThat(kept.toByteArray()).isEqualTo(expected);
+
+            // the transport reuses its buffers for the next instruction: what the caller kept must not change
+            client.runAsync(TestMessages.fitIns(Parameters.newBuilder()
+                    .addTensors(distinctBytes(3 * 1024 * 1024, 3)).build()));
+            assertThat(connection.consume(BOUND)).isPresent();
+            assertThat(kept.toByteArray()).isEqualTo(expected);
         }
     }
 
