@@ -7,11 +7,10 @@ import io.fedlink.proto.ServerMessage;
 import io.fedlink.wire.InPlaceParser;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
-import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * The client's parser of received instructions. An instruction of at least {@link #IN_PLACE_FROM} bytes (a
+ * The client's parser of received instructions. An instruction of at least {@link InPlaceParser#WORTHWHILE_FROM} bytes (a
  * {@code fit_ins} or {@code evaluate_ins} with its model) is read in place from gRPC's received buffers
  * ({@link InPlaceParser}) and copied onto the heap once ({@link InPlaceParser#copyOnHeap}); the buffers go back to the
  * transport before the instruction leaves the parser. protobuf's own parse of a received stream copies a model twice
@@ -22,9 +21,6 @@ import java.io.InputStream;
  * stream as the generated parser fails it ({@code INTERNAL}, "Invalid protobuf byte sequence").
  */
 final class InstructionParser implements MethodDescriptor.Marshaller<ServerMessage> {
-
-    /** Smaller instructions are parsed the ordinary way: reading them in place would save little. */
-    static final int IN_PLACE_FROM = 64 * 1024;
 
     /** The Join method with this parser for the coordinator's messages. */
     static final MethodDescriptor<ClientMessage, ServerMessage> JOIN = FlowerServiceGrpc.getJoinMethod().toBuilder(
@@ -44,7 +40,7 @@ final class InstructionParser implements MethodDescriptor.Marshaller<ServerMessa
 
     @Override
     public ServerMessage parse(InputStream stream) {
-        if (available(stream) < IN_PLACE_FROM || !InPlaceParser.supports(stream)) {
+        if (InPlaceParser.knownLength(stream) < InPlaceParser.WORTHWHILE_FROM || !InPlaceParser.supports(stream)) {
             return generated.parse(stream);
         }
         InPlaceParser.Parsed<ServerMessage> parsed;
@@ -57,14 +53,6 @@ final class InstructionParser implements MethodDescriptor.Marshaller<ServerMessa
             return parsed.buffers().holdsAny() ? InPlaceParser.copyOnHeap(parsed.message()) : parsed.message();
         } finally {
             parsed.buffers().release();
-        }
-    }
-
-    private static int available(InputStream stream) {
-        try {
-            return stream.available(); // gRPC's message streams know their length
-        } catch (IOException e) {
-            return -1;
         }
     }
 }

@@ -10,7 +10,6 @@ import io.fedlink.wire.ModelTransfer;
 import io.fedlink.wire.ReceivedBuffers;
 import io.grpc.MethodDescriptor;
 import io.grpc.StatusRuntimeException;
-import java.io.IOException;
 import java.io.InputStream;
 import java.util.Optional;
 
@@ -21,7 +20,7 @@ import java.util.Optional;
  * error processing RPC", with the servicer never told). Interceptors still see {@code ClientMessage}s. The mark is an
  * unknown field only this marshaller sets; it is stripped from messages that arrive with it.
  *
- * <p>Under {@link ModelTransfer#ZERO_COPY} a message of at least {@link #IN_PLACE_FROM} bytes is parsed in place
+ * <p>Under {@link ModelTransfer#ZERO_COPY} a message of at least {@link InPlaceParser#WORTHWHILE_FROM} bytes is parsed in place
  * ({@link InPlaceParser}): its bytes stay in gRPC's received buffers, which the servicer takes with {@link #take} as
  * the message reaches the stream's observer, and whoever handles the message releases. Bytes that do not parse are
  * released at once.
@@ -30,9 +29,6 @@ final class ClientMessageMarshaller implements MethodDescriptor.Marshaller<Clien
 
     /** The highest field number protobuf allows: the mark, never a field of the wire contract. */
     private static final int PROBLEM_FIELD = 536_870_911;
-
-    /** Smaller messages are copied: holding the transport's buffers for them would save little. */
-    static final int IN_PLACE_FROM = 64 * 1024;
 
     private final MethodDescriptor.Marshaller<ClientMessage> generated;
     private final boolean inPlace;
@@ -69,11 +65,11 @@ final class ClientMessageMarshaller implements MethodDescriptor.Marshaller<Clien
 
     @Override
     public ClientMessage parse(InputStream stream) {
-        int size = available(stream);
+        int size = InPlaceParser.knownLength(stream);
         ClientMessage message;
         ReceivedBuffers buffers = ReceivedBuffers.NONE;
         try {
-            if (inPlace && size >= IN_PLACE_FROM && InPlaceParser.supports(stream)) {
+            if (inPlace && size >= InPlaceParser.WORTHWHILE_FROM && InPlaceParser.supports(stream)) {
                 InPlaceParser.Parsed<ClientMessage> parsed = InPlaceParser.parse(stream, ClientMessage.parser());
                 message = parsed.message();
                 buffers = parsed.buffers();
@@ -97,13 +93,5 @@ final class ClientMessageMarshaller implements MethodDescriptor.Marshaller<Clien
         return ClientMessage.newBuilder().setUnknownFields(UnknownFieldSet.newBuilder().addField(PROBLEM_FIELD,
                 UnknownFieldSet.Field.newBuilder().addLengthDelimited(ByteString.copyFromUtf8(problem)).build()).build())
                 .build();
-    }
-
-    private static int available(InputStream stream) {
-        try {
-            return stream.available(); // gRPC's message streams know their length
-        } catch (IOException e) {
-            return -1;
-        }
     }
 }

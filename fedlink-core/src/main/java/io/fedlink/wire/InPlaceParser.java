@@ -27,7 +27,22 @@ import java.util.List;
  */
 public final class InPlaceParser {
 
+    /**
+     * Received messages smaller than this are parsed the ordinary way: reading them in place (and, for a server,
+     * holding the transport's buffers until they are handled) would save little.
+     */
+    public static final int WORTHWHILE_FROM = 64 * 1024;
+
     private InPlaceParser() {
+    }
+
+    /** The length of a received message as gRPC's stream knows it, or -1 if the stream cannot say. */
+    public static int knownLength(InputStream stream) {
+        try {
+            return stream.available(); // gRPC's message streams know their length
+        } catch (IOException e) {
+            return -1;
+        }
     }
 
     /** A message and the buffers its bytes live in ({@link ReceivedBuffers#NONE} if it owns them). */
