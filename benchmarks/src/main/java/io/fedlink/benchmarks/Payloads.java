@@ -55,6 +55,13 @@ final class Payloads {
                 .build();
     }
 
+    /** {@code evaluate_ins} carrying {@code parameters}. */
+    static ServerMessage evaluateIns(Parameters parameters) {
+        return ServerMessage.newBuilder()
+                .setEvaluateIns(ServerMessage.EvaluateIns.newBuilder().setParameters(parameters))
+                .build();
+    }
+
     /** {@code fit_res} carrying {@code parameters}, trained on {@code numExamples} examples. */
     static ClientMessage fitRes(Parameters parameters, long numExamples) {
         return ClientMessage.newBuilder()

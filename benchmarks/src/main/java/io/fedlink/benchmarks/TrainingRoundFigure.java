@@ -3,8 +3,8 @@ package io.fedlink.benchmarks;
 import io.fedlink.coordinator.FanOut;
 import io.fedlink.coordinator.FanOutSummary;
 import io.fedlink.proto.Parameters;
-import io.fedlink.proto.ServerMessage;
 import io.fedlink.server.ClientProxy;
+import io.fedlink.server.FlowControl;
 import io.fedlink.strategy.FedAvg;
 import io.fedlink.strategy.FitAggregate;
 import io.fedlink.strategy.FitAggregator;
@@ -151,9 +151,8 @@ final class TrainingRoundFigure {
     private static void floorRounds(TransportFloor floor, Parameters model, int rounds, List<Double> copyingCpu)
             throws Exception {
         byte[] fitIns = Payloads.fitIns(model).toByteArray();
-        byte[] evaluateIns = ServerMessage.newBuilder().setEvaluateIns(ServerMessage.EvaluateIns.newBuilder()
-                .setParameters(model)).build().toByteArray();
-        long budget = io.fedlink.server.FlowControl.defaults().sendBudget();
+        byte[] evaluateIns = Payloads.evaluateIns(model).toByteArray();
+        long budget = FlowControl.defaults().sendBudget();
         List<Double> seconds = new ArrayList<>();
         List<Double> cpu = new ArrayList<>();
         for (int r = 0; r <= rounds; r++) {
@@ -188,9 +187,7 @@ final class TrainingRoundFigure {
             updated = aggregate.parameters().orElseThrow(() -> new IllegalStateException(coordinator.name()
                     + ": FedAvg made no model: " + aggregate.failureReason()));
         }
-        ServerMessage evaluateIns = ServerMessage.newBuilder().setEvaluateIns(ServerMessage.EvaluateIns.newBuilder()
-                .setParameters(updated)).build();
-        FanOutSummary evaluate = fanOut.stream(clients, evaluateIns, (client, reply) -> { });
+        FanOutSummary evaluate = fanOut.stream(clients, Payloads.evaluateIns(updated), (client, reply) -> { });
         double seconds = (System.nanoTime() - started) / 1e9;
         System.gc(); // this round's garbage is collected on this round's account
         double cpuSeconds = (HeapProbe.processCpuNanos() - cpu) / 1e9;
