@@ -93,7 +93,6 @@ public final class Relay {
             stopRequested = true;
             running = thread;
             current = runner;
-            lock.notifyAll();
         }
         if (current != null) {
             current.stop(timeout);
