@@ -38,7 +38,10 @@ import java.util.List;
  * @param relayMaxInFlight         {@code fedlink.relay.max-in-flight} of figure 6's relays
  * @param trainingClients          K of figure 7
  * @param trainingModelBytes       model sizes of figure 7
- * @param trainingRounds           measured rounds per coordinator of figure 7, alternating, after 2 warm-up rounds each
+ * @param trainingRounds           measured rounds per coordinator of figure 7, alternating, after
+ *                                 {@value TrainingRoundFigure#WARM_UP_ROUNDS} warm-up rounds each
+ * @param trainingSendBudget       send budget in bytes of all three servers of figure 7 (model path, copying path,
+ *                                 transport floor); 0: fedlink's default, half the coordinator's direct memory
  * @param pythonClients            Python client processes of figure 8
  * @param pythonModelBytes         model size of figure 8 (its frozen float32 tensor)
  * @param pythonRounds             rounds of each run of figure 8 (the first is not measured)
@@ -55,6 +58,7 @@ record BenchmarkPlan(String mode, int smallMessageBytes,
                      List<Integer> robustClients, long robustModelBytes, long robustKeepAllMaxBytes,
                      int relays, int relayClients, int relayStreamsPerConnection, int relayFlatClients, int relayMaxInFlight,
                      List<Integer> trainingClients, List<Long> trainingModelBytes, int trainingRounds,
+                     long trainingSendBudget,
                      int pythonClients, long pythonModelBytes, int pythonRounds, int pythonRuns,
                      String largeHeap, String smallHeap) {
 
@@ -129,7 +133,7 @@ record BenchmarkPlan(String mode, int smallMessageBytes,
                 List.of(8), List.of(0, 1), 16 * MIB, 10, 32 * MIB,
                 List.of(4, 16), 8 * MIB, 128 * MIB,
                 5, 500, 10, 200, 64,
-                List.of(4), List.of(8 * MIB), 2,
+                List.of(4), List.of(8 * MIB), 2, 0,
                 4, MIB, 3, 1,
                 "1g", "512m");
     }
@@ -142,7 +146,7 @@ record BenchmarkPlan(String mode, int smallMessageBytes,
                 List.of(8, 32), List.of(0, 2, 1), 64 * MIB, 10, 256 * MIB,
                 List.of(8, 32, 128), 64 * MIB, 2304 * MIB,
                 5, 50_000, 100, 10_000, 64,
-                List.of(4, 16), List.of(32 * MIB, 256 * MIB), 3,
+                List.of(4, 16), List.of(32 * MIB, 256 * MIB), 3, 0,
                 4, 32 * MIB, 10, 2,
                 "4g", "1g");
     }

@@ -87,8 +87,9 @@ public final class CoordinatorMain {
     private static void trainingRound(Map<String, String> options) throws Exception {
         List<FedlinkCoordinator> coordinators = new ArrayList<>();
         try (TransportFloor floor = new TransportFloor()) {
-            coordinators.add(new FedlinkCoordinator(REPLY_TIMEOUT, FlowControl.defaults(), ModelTransfer.ZERO_COPY));
-            coordinators.add(new FedlinkCoordinator(REPLY_TIMEOUT, FlowControl.defaults(), ModelTransfer.COPYING));
+            FlowControl flowControl = TrainingRoundFigure.flowControl(options);
+            coordinators.add(new FedlinkCoordinator(REPLY_TIMEOUT, flowControl, ModelTransfer.ZERO_COPY));
+            coordinators.add(new FedlinkCoordinator(REPLY_TIMEOUT, flowControl, ModelTransfer.COPYING));
             for (FedlinkCoordinator coordinator : coordinators) {
                 ChildProtocol.say(ChildProtocol.PORT, coordinator.name() + " " + coordinator.port());
             }

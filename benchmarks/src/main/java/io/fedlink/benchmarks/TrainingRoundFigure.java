@@ -30,7 +30,7 @@ import java.util.Map;
 final class TrainingRoundFigure {
 
     static final String FIGURE = "7 training round";
-    static final int WARM_UP_ROUNDS = 2;
+    static final int WARM_UP_ROUNDS = 4;
 
     private TrainingRoundFigure() {
     }
@@ -40,7 +40,9 @@ final class TrainingRoundFigure {
         List<ResultRow> rows = new ArrayList<>();
         for (int clients : plan.trainingClients()) {
             for (long modelBytes : plan.trainingModelBytes()) {
-                String setting = (modelBytes / BenchmarkPlan.MIB) + " MiB x K=" + clients + " (" + clients + " conn.)";
+                String setting = (modelBytes / BenchmarkPlan.MIB) + " MiB x K=" + clients + " (" + clients + " conn."
+                        + (plan.trainingSendBudget() == 0 ? ")"
+                        : ", send budget " + plan.trainingSendBudget() / BenchmarkPlan.MIB + " MiB)");
                 System.out.println("figure 7: " + setting);
                 String label = "training-k" + clients + "-" + (modelBytes / BenchmarkPlan.MIB) + "mib";
                 Map<String, String> arguments = new LinkedHashMap<>();
@@ -48,6 +50,7 @@ final class TrainingRoundFigure {
                 arguments.put("modelBytes", String.valueOf(modelBytes));
                 arguments.put("tensorBytes", String.valueOf(plan.tensorBytes()));
                 arguments.put("rounds", String.valueOf(plan.trainingRounds()));
+                arguments.put("sendBudget", String.valueOf(plan.trainingSendBudget()));
                 List<String> jvm = List.of("-Xmx" + plan.largeHeap(), "-XX:MaxDirectMemorySize=" + plan.largeHeap());
                 ChildJvm coordinator = launcher.coordinator(label, jvm, "training", arguments);
                 ChildJvm fleet = null;
@@ -138,7 +141,7 @@ final class TrainingRoundFigure {
         }
         ChildProtocol.metric("time_ratio_median_of_pairs", Rounds.medianOfPairedRatios(seconds.get(0), seconds.get(1)));
         ChildProtocol.metric("cpu_ratio_median_of_pairs", Rounds.medianOfPairedRatios(cpu.get(0), cpu.get(1)));
-        floorRounds(floor, model, rounds, cpu.get(1));
+        floorRounds(floor, model, rounds, cpu.get(1), flowControl(options).sendBudget());
         ChildProtocol.metric("model_bytes", Payloads.tensorBytes(model));
     }
 
@@ -148,11 +151,10 @@ final class TrainingRoundFigure {
      * fan-outs plus a full collection as for the others. Reports their medians and the quotient of the floor's median
      * CPU and the copying path's.
      */
-    private static void floorRounds(TransportFloor floor, Parameters model, int rounds, List<Double> copyingCpu)
-            throws Exception {
+    private static void floorRounds(TransportFloor floor, Parameters model, int rounds, List<Double> copyingCpu,
+                                    long budget) throws Exception {
         byte[] fitIns = Payloads.fitIns(model).toByteArray();
         byte[] evaluateIns = Payloads.evaluateIns(model).toByteArray();
-        long budget = FlowControl.defaults().sendBudget();
         List<Double> seconds = new ArrayList<>();
         List<Double> cpu = new ArrayList<>();
         for (int r = 0; r <= rounds; r++) {
@@ -171,6 +173,15 @@ final class TrainingRoundFigure {
         ChildProtocol.metric("floor.round_s_median", Rounds.median(seconds));
         ChildProtocol.metric("floor.cpu_s_median", floorCpu);
         ChildProtocol.metric("floor_cpu_ratio_to_copying", floorCpu / Rounds.median(copyingCpu));
+    }
+
+    /**
+     * The flow control of the figure's three servers: fedlink's defaults with the plan's send budget, or the defaults
+     * (half the coordinator's direct memory) when the plan says 0.
+     */
+    static FlowControl flowControl(Map<String, String> options) {
+        long budget = Long.parseLong(ChildProtocol.required(options, "sendBudget"));
+        return budget == 0 ? FlowControl.defaults() : new FlowControl(budget, FlowControl.defaults().largeRepliesAtOnce());
     }
 
     /** One fit round with FedAvg and one evaluate round; returns {seconds, coordinator CPU seconds}. */
