@@ -94,7 +94,7 @@ public final class CoordinatorMain {
                 ChildProtocol.say(ChildProtocol.PORT, coordinator.name() + " " + coordinator.port());
             }
             ChildProtocol.say(ChildProtocol.PORT, floor.name() + " " + floor.port());
-            TrainingRoundFigure.measure(coordinators, floor, options);
+            TrainingRoundFigure.measure(coordinators, floor, flowControl, options);
         } finally {
             coordinators.forEach(FedlinkCoordinator::close);
         }

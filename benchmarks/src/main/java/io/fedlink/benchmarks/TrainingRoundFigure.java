@@ -96,9 +96,12 @@ final class TrainingRoundFigure {
         return rows;
     }
 
-    /** Coordinator side: warm-up rounds on each, then alternating measured rounds. */
-    static void measure(List<FedlinkCoordinator> coordinators, TransportFloor floor, Map<String, String> options)
-            throws Exception {
+    /**
+     * Coordinator side: warm-up rounds on each, then alternating measured rounds, then the floor's rounds with
+     * {@code flowControl}'s send budget, the budget the coordinators were built with.
+     */
+    static void measure(List<FedlinkCoordinator> coordinators, TransportFloor floor, FlowControl flowControl,
+                        Map<String, String> options) throws Exception {
         int clients = Integer.parseInt(ChildProtocol.required(options, "clients"));
         long modelBytes = Long.parseLong(ChildProtocol.required(options, "modelBytes"));
         int tensorBytes = Integer.parseInt(ChildProtocol.required(options, "tensorBytes"));
@@ -141,7 +144,7 @@ final class TrainingRoundFigure {
         }
         ChildProtocol.metric("time_ratio_median_of_pairs", Rounds.medianOfPairedRatios(seconds.get(0), seconds.get(1)));
         ChildProtocol.metric("cpu_ratio_median_of_pairs", Rounds.medianOfPairedRatios(cpu.get(0), cpu.get(1)));
-        floorRounds(floor, model, rounds, cpu.get(1), flowControl(options).sendBudget());
+        floorRounds(floor, model, rounds, cpu.get(1), flowControl.sendBudget());
         ChildProtocol.metric("model_bytes", Payloads.tensorBytes(model));
     }
 
